@@ -1,0 +1,23 @@
+/* error: messages for k2x_error. */
+#include "error.h"
+
+static const char *const messages[] = {
+    "no error",
+    "cannot read file",
+    "not a PDF that can be opened (damaged or another format)",
+    "password required",
+    "no text layer on any page (scanned PDF?)",
+    "no report sections found (wrong profile?)",
+    "invalid profile",
+    "cannot write output",
+    "cannot decode text encoding",
+};
+
+_Static_assert(sizeof messages / sizeof messages[0] == K2X_ERR_COUNT,
+               "one message per k2x_error");
+
+const char *k2x_strerror(k2x_error err) {
+  if ((unsigned)err >= K2X_ERR_COUNT)
+    return "unknown error";
+  return messages[err];
+}

@@ -1,0 +1,268 @@
+/* profile: loading a report template's profile from a GKeyFile .ini. */
+#include "profile.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "profile_default.inc"
+#include "text.h"
+
+#define PROFILE_ERROR g_quark_from_static_string("k2x-profile")
+
+/* A printed section number: "１．", "1.", "(1)", "（１）", "1 ". */
+static const char number_prefix[] =
+    "^[\\s　]*[(（]?[0-9０-９]{1,2}[)）]?[.．、:：]?[\\s　]*";
+
+static void section_free(gpointer p) {
+  k2x_profile_section *s = p;
+  if (!s)
+    return;
+  if (s->heading)
+    g_regex_unref(s->heading);
+  g_ptr_array_unref(s->columns);
+  g_ptr_array_unref(s->column_names);
+  g_free(s->sheet);
+  g_free(s);
+}
+
+void k2x_profile_free(k2x_profile *profile) {
+  if (!profile)
+    return;
+  g_free(profile->name);
+  if (profile->title)
+    g_regex_unref(profile->title);
+  if (profile->page_number)
+    g_regex_unref(profile->page_number);
+  if (profile->item_marker)
+    g_regex_unref(profile->item_marker);
+  if (profile->number)
+    g_regex_unref(profile->number);
+  g_ptr_array_unref(profile->sections);
+  g_free(profile);
+}
+
+/* Compiles the pattern of group/key; a pattern that does not compile names its key. */
+static GRegex *compile(GKeyFile *kf, const char *group, const char *key, const char *anchor,
+                       gboolean required, GError **error) {
+  /* Raw values: GKeyFile's escapes would reject regex escapes such as \d. */
+  g_autofree char *src = g_key_file_get_value(kf, group, key, NULL);
+  if (!src || !*src) {
+    if (required)
+      g_set_error(error, PROFILE_ERROR, 1, "[%s] %s is missing", group, key);
+    return NULL;
+  }
+  g_autofree char *full = anchor ? g_strdup_printf(anchor, src) : g_strdup(src);
+  g_autoptr(GError) err = NULL;
+  GRegex *re = g_regex_new(full, G_REGEX_OPTIMIZE, 0, &err);
+  if (!re)
+    g_set_error(error, PROFILE_ERROR, 2, "[%s] %s: pattern does not compile: %s", group, key,
+                err->message);
+  return re;
+}
+
+/* A ';'-separated list, read raw like the patterns. */
+static char **split_list(GKeyFile *kf, const char *group, const char *key) {
+  g_autofree char *raw = g_key_file_get_value(kf, group, key, NULL);
+  char **parts = g_strsplit(raw ? raw : "", ";", -1);
+  for (char **p = parts; *p; p++)
+    g_strstrip(*p);
+  return parts;
+}
+
+static int compare_sections(gconstpointer a, gconstpointer b) {
+  const k2x_profile_section *x = *(k2x_profile_section *const *)a;
+  const k2x_profile_section *y = *(k2x_profile_section *const *)b;
+  return x->number - y->number;
+}
+
+static gboolean load_section(k2x_profile *profile, GKeyFile *kf, const char *group,
+                             GError **error) {
+  int number = 0;
+  if (sscanf(group, "section %d", &number) != 1 || number <= 0) {
+    g_set_error(error, PROFILE_ERROR, 3, "[%s]: section groups are named [section N]", group);
+    return FALSE;
+  }
+  k2x_profile_section *s = g_new0(k2x_profile_section, 1);
+  s->number = number;
+  s->columns = g_ptr_array_new_with_free_func((GDestroyNotify)g_regex_unref);
+  s->column_names = g_ptr_array_new_with_free_func(g_free);
+  g_ptr_array_add(profile->sections, s);
+
+  s->heading = compile(kf, group, "heading", "^(?:%s)", TRUE, error);
+  if (!s->heading)
+    return FALSE;
+  s->is_table = g_key_file_get_boolean(kf, group, "table", NULL);
+  g_autofree char *sheet = g_key_file_get_string(kf, group, "sheet", NULL);
+  s->sheet = sheet && *sheet ? g_strdup(sheet) : g_strdup_printf("section%d", number);
+  if (!s->is_table)
+    return TRUE;
+
+  g_auto(GStrv) cols = split_list(kf, group, "columns");
+  g_auto(GStrv) names = split_list(kf, group, "column_names");
+  gsize n = g_strv_length(cols), n_names = g_strv_length(names);
+  if (n < 2) {
+    g_set_error(error, PROFILE_ERROR, 4, "[%s] columns: a table needs two or more columns",
+                group);
+    return FALSE;
+  }
+  for (gsize i = 0; i < n; i++) {
+    /* Unanchored: columns are matched one after another with G_REGEX_MATCH_ANCHORED. */
+    g_autoptr(GError) err = NULL;
+    GRegex *re = g_regex_new(cols[i], G_REGEX_OPTIMIZE, 0, &err);
+    if (!re) {
+      g_set_error(error, PROFILE_ERROR, 2, "[%s] columns: pattern %zu does not compile: %s",
+                  group, i + 1, err->message);
+      return FALSE;
+    }
+    g_ptr_array_add(s->columns, re);
+    g_ptr_array_add(s->column_names,
+                    g_strdup(i < n_names && *names[i] ? names[i] : cols[i]));
+  }
+  return TRUE;
+}
+
+/* GKeyFile neither numbers the line it rejects nor notices a group written twice (it merges
+ * them), so the raw lines are checked first. */
+static gboolean check_lines(const char *data, gsize len, GError **error) {
+  g_autofree char *copy = g_strndup(data, len);
+  g_auto(GStrv) lines = g_strsplit(copy, "\n", -1);
+  g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (int i = 0; lines[i]; i++) {
+    char *l = g_strstrip(lines[i]);
+    if (*l == '\0' || *l == '#')
+      continue;
+    if (*l == '[') {
+      if (l[strlen(l) - 1] != ']') {
+        g_set_error(error, PROFILE_ERROR, 7, "line %d: unclosed group name: %s", i + 1, l);
+        return FALSE;
+      }
+      if (!g_hash_table_add(groups, g_strdup(l))) {
+        g_set_error(error, PROFILE_ERROR, 6, "line %d: %s appears twice", i + 1, l);
+        return FALSE;
+      }
+    } else if (!strchr(l, '=')) {
+      g_set_error(error, PROFILE_ERROR, 7, "line %d: not a key = value line: %s", i + 1, l);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
+
+k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **error) {
+  if (!check_lines(data, len, error))
+    return NULL;
+  g_autoptr(GKeyFile) kf = g_key_file_new();
+  if (!g_key_file_load_from_data(kf, data, len, G_KEY_FILE_NONE, error))
+    return NULL;
+  g_autoptr(k2x_profile) profile = g_new0(k2x_profile, 1);
+  profile->sections = g_ptr_array_new_with_free_func(section_free);
+  profile->number = g_regex_new(number_prefix, G_REGEX_OPTIMIZE, 0, NULL);
+  profile->name = g_key_file_get_string(kf, "profile", "name", NULL);
+  if (!profile->name || !*profile->name) {
+    g_set_error(error, PROFILE_ERROR, 1, "[profile] name is missing");
+    return NULL;
+  }
+  GError *err = NULL;
+  profile->title = compile(kf, "profile", "title", "^(?:%s)", FALSE, &err);
+  if (!err)
+    profile->page_number = compile(kf, "profile", "page_number", NULL, TRUE, &err);
+  if (!err)
+    profile->item_marker = compile(kf, "profile", "item_marker", NULL, TRUE, &err);
+  if (err) {
+    g_propagate_error(error, err);
+    return NULL;
+  }
+  g_auto(GStrv) groups = g_key_file_get_groups(kf, NULL);
+  for (char **g = groups; *g; g++) {
+    if (strcmp(*g, "profile") == 0)
+      continue;
+    if (!load_section(profile, kf, *g, error))
+      return NULL;
+  }
+  if (profile->sections->len == 0) {
+    g_set_error(error, PROFILE_ERROR, 5, "no [section N] group: the profile names no sections");
+    return NULL;
+  }
+  g_ptr_array_sort(profile->sections, compare_sections);
+  for (guint i = 1; i < profile->sections->len; i++) {
+    const k2x_profile_section *a = g_ptr_array_index(profile->sections, i - 1);
+    const k2x_profile_section *b = g_ptr_array_index(profile->sections, i);
+    if (a->number == b->number) {
+      g_set_error(error, PROFILE_ERROR, 6, "[section %d] appears twice", a->number);
+      return NULL;
+    }
+  }
+  return g_steal_pointer(&profile);
+}
+
+k2x_profile *k2x_profile_new_from_file(const char *path, GError **error) {
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(path, &data, &len, error))
+    return NULL;
+  GError *err = NULL;
+  k2x_profile *profile = k2x_profile_new_from_data(data, len, &err);
+  if (!profile)
+    g_propagate_prefixed_error(error, err, "%s: ", path);
+  return profile;
+}
+
+k2x_profile *k2x_profile_new_default(void) {
+  g_autoptr(GError) err = NULL;
+  k2x_profile *profile = k2x_profile_new_from_data((const char *)k2x_profile_ini,
+                                                   k2x_profile_ini_len, &err);
+  /* The compiled-in profile is tested; failing here is a build defect. */
+  if (!profile)
+    g_error("built-in profile: %s", err->message);
+  return profile;
+}
+
+const k2x_profile_section *k2x_profile_section_get(const k2x_profile *profile, int number) {
+  for (guint i = 0; i < profile->sections->len; i++) {
+    const k2x_profile_section *s = g_ptr_array_index(profile->sections, i);
+    if (s->number == number)
+      return s;
+  }
+  return NULL;
+}
+
+/* Whether the remainder after a heading match is only a trailing note or nothing. */
+static gboolean heading_rest_ok(const char *rest) {
+  return *rest == '\0' || g_str_has_prefix(rest, "(") || g_str_has_prefix(rest, "【") ||
+         g_str_has_prefix(rest, "<") || g_str_has_prefix(rest, "※");
+}
+
+const k2x_profile_section *k2x_profile_match_heading(const k2x_profile *profile,
+                                                     const char *printed, char **heading) {
+  g_autoptr(GMatchInfo) mi = NULL;
+  gint end = 0;
+  if (g_regex_match(profile->number, printed, 0, &mi))
+    g_match_info_fetch_pos(mi, 0, NULL, &end);
+  const char *rest = printed + end;
+  g_autofree char *norm = k2x_text_normalize(rest);
+  if (!*norm)
+    return NULL;
+  for (guint i = 0; i < profile->sections->len; i++) {
+    const k2x_profile_section *s = g_ptr_array_index(profile->sections, i);
+    g_autoptr(GMatchInfo) hm = NULL;
+    if (!g_regex_match(s->heading, norm, 0, &hm))
+      continue;
+    gint hend = 0;
+    g_match_info_fetch_pos(hm, 0, NULL, &hend);
+    if (!heading_rest_ok(norm + hend))
+      continue;
+    if (heading)
+      *heading = k2x_text_strip(g_strdup(rest));
+    return s;
+  }
+  return NULL;
+}
+
+gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed) {
+  g_autoptr(GMatchInfo) mi = NULL;
+  if (!profile->item_marker || !g_regex_match(profile->item_marker, printed, 0, &mi))
+    return 0;
+  gint start = 0, end = 0;
+  g_match_info_fetch_pos(mi, 0, &start, &end);
+  return start == 0 ? (gsize)end : 0;
+}

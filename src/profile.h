@@ -1,0 +1,49 @@
+/* profile: what a report template looks like — title, numbered sections, the table section. */
+#ifndef K2X_PROFILE_H
+#define K2X_PROFILE_H
+
+#include <glib.h>
+
+#include "error.h"
+
+typedef struct {
+  int number;          /* section number as the template prints it */
+  GRegex *heading;     /* heading text without its number, normalised (see text.h) */
+  gboolean is_table;
+  GPtrArray *columns;      /* GRegex*, one per column, matched against normalised header text */
+  GPtrArray *column_names; /* char*, short column names for spreadsheets */
+  char *sheet;             /* short sheet name */
+} k2x_profile_section;
+
+typedef struct {
+  char *name;
+  GRegex *title;       /* NULL when the profile names no title */
+  GRegex *page_number; /* matched against normalised text */
+  GRegex *item_marker; /* matched at the start of the text as printed */
+  GRegex *number;      /* a printed section number prefix ("１．", "(1)") */
+  GPtrArray *sections; /* k2x_profile_section*, in number order */
+} k2x_profile;
+
+/* The profile compiled into the program (profiles/ad-jizenkadai.ini). Caller frees. */
+k2x_profile *k2x_profile_new_default(void);
+/* Parses a profile .ini. On error returns NULL with a GError whose message names the line
+ * or the key at fault. Caller frees. */
+k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **error);
+k2x_profile *k2x_profile_new_from_file(const char *path, GError **error);
+void k2x_profile_free(k2x_profile *profile);
+
+/* Matches a line against the section headings. Returns the section (lent) or NULL. The line
+ * may carry a number prefix ("１．", "1.", "(1)"); the rest must match a heading entirely.
+ * *heading gets the heading text as printed, without its number (caller g_frees). */
+const k2x_profile_section *k2x_profile_match_heading(const k2x_profile *profile,
+                                                     const char *printed, char **heading);
+
+/* The section with this number, or NULL. */
+const k2x_profile_section *k2x_profile_section_get(const k2x_profile *profile, int number);
+
+/* Length in bytes of the item marker at the start of printed text, 0 when none. */
+gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_profile, k2x_profile_free)
+
+#endif

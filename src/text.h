@@ -1,0 +1,28 @@
+/* text: the character rules every stage shares — normalising, joining, widths. */
+#ifndef K2X_TEXT_H
+#define K2X_TEXT_H
+
+#include <glib.h>
+
+/* NFKC with all whitespace removed: the form patterns are matched against. Caller frees. */
+char *k2x_text_normalize(const char *text);
+
+/* Whether c is a Japanese (East Asian wide) character: kana, kanji, full-width forms and
+ * CJK punctuation. Between two of them no space is ever written. */
+gboolean k2x_text_is_wide(gunichar c);
+
+/* Appends next to out the way a wrapped line continues: no space, except between two Latin
+ * letters or digits, where the line break stood for a space. */
+void k2x_text_join_wrapped(GString *out, const char *next);
+
+/* Whether c may not begin a line in Japanese typesetting (。、）」ー small kana ...), so a
+ * line starting with it continues the previous one. */
+gboolean k2x_text_no_line_start(gunichar c);
+
+/* Display width in columns: wide characters count two. */
+gsize k2x_text_display_width(const char *text);
+
+/* Trims ASCII and ideographic spaces at both ends, in place; returns text. */
+char *k2x_text_strip(char *text);
+
+#endif
