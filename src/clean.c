@@ -1,0 +1,148 @@
+/* clean: finds page furniture by pattern, position and repetition across pages. */
+#include "clean.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "segment.h"
+#include "text.h"
+
+/* Running headers and footers live in this share of the page height at top and bottom. */
+#define MARGIN_ZONE 0.12
+/* Lines that start this far (share of the text width) right of the left edge and end at the
+ * right edge are right-aligned. */
+#define RIGHT_ALIGNED 0.3
+
+static gboolean matches(const GRegex *re, const char *norm) {
+  return re && g_regex_match(re, norm, 0, NULL);
+}
+
+static gboolean in_margin_zone(const k2x_page *page, const k2x_line *l) {
+  double h = page->height > 0 ? page->height : 842;
+  return l->box.y1 <= h * MARGIN_ZONE || l->box.y0 >= h * (1 - MARGIN_ZONE);
+}
+
+/* Text with digits masked, so "- 3 -" on one page repeats "- 4 -" on the next. */
+static char *repeat_key(const char *text) {
+  char *norm = k2x_text_normalize(text);
+  for (char *p = norm; *p; p++)
+    if (g_ascii_isdigit(*p))
+      *p = '#';
+  return norm;
+}
+
+static gboolean repeated_on(const k2x_page *other, const k2x_line *l, const char *key) {
+  if (!other)
+    return FALSE;
+  for (guint i = 0; i < other->lines->len; i++) {
+    const k2x_line *o = g_ptr_array_index(other->lines, i);
+    if (fabs(o->box.y0 - l->box.y0) > 3 || !in_margin_zone(other, o))
+      continue;
+    g_autofree char *okey = repeat_key(o->text);
+    if (strcmp(okey, key) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+/* A page number stands alone: first or last on the page, apart from the body. */
+static gboolean is_page_number(const k2x_page *page, guint i, const k2x_profile *profile,
+                               const char *norm) {
+  if (!matches(profile->page_number, norm))
+    return FALSE;
+  const GPtrArray *lines = page->lines;
+  const k2x_line *l = g_ptr_array_index(lines, i);
+  if (in_margin_zone(page, l))
+    return TRUE;
+  if (i + 1 == lines->len && i > 0) {
+    const k2x_line *above = g_ptr_array_index(lines, i - 1);
+    return l->box.y0 - above->box.y1 > 2 * l->size;
+  }
+  if (i == 0 && lines->len > 1) {
+    const k2x_line *below = g_ptr_array_index(lines, 1);
+    return below->box.y0 - l->box.y1 > 2 * l->size;
+  }
+  return lines->len == 1;
+}
+
+/* The body's left and right edges. A page with few lines may not reach the right margin, so
+ * it inherits the edge of the page before it when that page has the same size. */
+static void set_text_area(k2x_page *page, const k2x_page *prev) {
+  double left = G_MAXDOUBLE, right = 0;
+  guint n = 0;
+  for (guint i = 0; i < page->lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(page->lines, i);
+    if (l->role != K2X_ROLE_NONE || l->glyphs->len < 2)
+      continue;
+    left = MIN(left, l->box.x0);
+    right = MAX(right, k2x_line_right(l));
+    n++;
+  }
+  if (n == 0) {
+    left = 0;
+    right = page->width;
+  }
+  if (prev && n < 4 && fabs(prev->width - page->width) < 1 && prev->text_right > right) {
+    right = prev->text_right;
+    left = MIN(left, prev->text_left);
+  }
+  page->text_left = left;
+  page->text_right = right;
+}
+
+static gboolean is_label_position(const k2x_page *page, guint i) {
+  const k2x_line *l = g_ptr_array_index(page->lines, i);
+  double width = page->text_right - page->text_left;
+  gboolean right_aligned = l->box.x1 >= page->text_right - 2 * l->size &&
+                           l->box.x0 >= page->text_left + RIGHT_ALIGNED * width;
+  if (right_aligned)
+    return TRUE;
+  /* Some producers print the label flush left, right under the title. */
+  if (i == 0)
+    return FALSE;
+  const k2x_line *above = g_ptr_array_index(page->lines, i - 1);
+  return above->role == K2X_ROLE_TITLE && l->box.y0 - above->box.y1 < 3 * l->size;
+}
+
+/* Headings and table headers repeat at the same place on every report's first page; they are
+ * structure, not furniture. */
+static gboolean is_structure(const k2x_profile *profile, const k2x_line *l) {
+  if (k2x_profile_match_heading(profile, l->text, NULL))
+    return TRUE;
+  for (guint i = 0; i < profile->sections->len; i++)
+    if (k2x_table_is_header(g_ptr_array_index(profile->sections, i), l->text))
+      return TRUE;
+  return FALSE;
+}
+
+void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
+                    const k2x_profile *profile, const k2x_regions *regions) {
+  GPtrArray *lines = page->lines;
+  for (guint i = 0; i < lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(lines, i);
+    g_autofree char *norm = k2x_text_normalize(l->text);
+    if (matches(profile->title, norm))
+      l->role = K2X_ROLE_TITLE;
+    else if (is_page_number(page, i, profile, norm))
+      l->role = K2X_ROLE_PAGE_NUMBER;
+  }
+  set_text_area(page, prev);
+
+  for (guint i = 0; i < lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(lines, i);
+    if (l->role != K2X_ROLE_NONE)
+      continue;
+    if (k2x_region_is_label(regions, l->text) && is_label_position(page, i) &&
+        !is_structure(profile, l)) {
+      l->role = K2X_ROLE_LABEL;
+      continue;
+    }
+    if (!in_margin_zone(page, l) || is_structure(profile, l))
+      continue;
+    g_autofree char *key = repeat_key(l->text);
+    if (*key && (repeated_on(prev, l, key) || repeated_on(next, l, key)))
+      l->role = K2X_ROLE_REPEATED;
+  }
+  /* Measured again without the furniture: a right-aligned label may stand past the body. */
+  set_text_area(page, prev);
+}

@@ -1,0 +1,286 @@
+/* extract: PDF pages (poppler-glib) → lines of glyphs with their geometry. */
+#include "extract.h"
+
+#include <math.h>
+#include <poppler.h>
+#include <string.h>
+
+#include "text.h"
+
+/* Glyphs further apart than this many font sizes start a new run (column, tab stop). */
+#define RUN_GAP 0.8
+/* Glyphs further apart than this many font sizes are written with a space between. */
+#define SPACE_GAP 0.15
+
+struct k2x_source {
+  GMappedFile *map;
+  PopplerDocument *doc;
+  char *sha256;
+  int pages;
+};
+
+static void line_free(gpointer p) {
+  k2x_line *l = p;
+  if (!l)
+    return;
+  g_array_unref(l->glyphs);
+  g_array_unref(l->runs);
+  g_free(l->text);
+  g_free(l);
+}
+
+void k2x_page_free(k2x_page *page) {
+  if (!page)
+    return;
+  g_ptr_array_unref(page->lines);
+  g_free(page);
+}
+
+char *k2x_glyphs_text(const k2x_glyph *g, guint n) {
+  GString *s = g_string_sized_new(n * 3);
+  for (guint i = 0; i < n; i++) {
+    if (i > 0) {
+      double gap = g[i].x0 - g[i - 1].x1;
+      double size = MIN(g[i].size, g[i - 1].size);
+      if (gap > SPACE_GAP * size && !(k2x_text_is_wide(g[i - 1].c) && k2x_text_is_wide(g[i].c)))
+        g_string_append_c(s, ' ');
+    }
+    g_string_append_unichar(s, g[i].c);
+  }
+  return g_string_free(s, FALSE);
+}
+
+double k2x_glyphs_right(const k2x_glyph *glyphs, guint n) {
+  for (guint i = n; i > 0; i--)
+    /* Layout may push a character that cannot start a line (、。ー」) past the margin. */
+    if (!k2x_text_no_line_start(glyphs[i - 1].c))
+      return glyphs[i - 1].x1;
+  return n ? glyphs[n - 1].x1 : 0;
+}
+
+double k2x_line_right(const k2x_line *line) {
+  return k2x_glyphs_right((const k2x_glyph *)line->glyphs->data, line->glyphs->len);
+}
+
+static int compare_yc(gconstpointer a, gconstpointer b) {
+  const k2x_glyph *x = a, *y = b;
+  double d = (x->y0 + x->y1) - (y->y0 + y->y1);
+  if (d != 0)
+    return d < 0 ? -1 : 1;
+  return x->x0 < y->x0 ? -1 : x->x0 > y->x0;
+}
+
+static int compare_x(gconstpointer a, gconstpointer b) {
+  const k2x_glyph *x = a, *y = b;
+  return x->x0 < y->x0 ? -1 : x->x0 > y->x0;
+}
+
+static int compare_float(gconstpointer a, gconstpointer b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return x < y ? -1 : x > y;
+}
+
+static int compare_line_top(gconstpointer a, gconstpointer b) {
+  const k2x_line *x = *(k2x_line *const *)a, *y = *(k2x_line *const *)b;
+  if (x->box.y0 != y->box.y0)
+    return x->box.y0 < y->box.y0 ? -1 : 1;
+  return x->box.x0 < y->box.x0 ? -1 : x->box.x0 > y->box.x0;
+}
+
+/* Orders a line's glyphs, drops glyphs drawn twice at (almost) the same place, and splits
+ * runs at wide gaps. */
+static void line_finish(k2x_line *l) {
+  g_array_sort(l->glyphs, compare_x);
+  GArray *g = l->glyphs;
+  guint w = 0;
+  for (guint i = 0; i < g->len; i++) {
+    k2x_glyph *cur = &g_array_index(g, k2x_glyph, i);
+    if (w > 0) {
+      k2x_glyph *prev = &g_array_index(g, k2x_glyph, w - 1);
+      double width = MAX(prev->x1 - prev->x0, 0.1);
+      if (prev->c == cur->c && fabs(cur->x0 - prev->x0) < 0.3 * width)
+        continue;
+    }
+    g_array_index(g, k2x_glyph, w++) = *cur;
+  }
+  g_array_set_size(g, w);
+
+  float *sizes = g_new(float, g->len);
+  k2x_box box = {0};
+  for (guint i = 0; i < g->len; i++) {
+    const k2x_glyph *x = &g_array_index(g, k2x_glyph, i);
+    sizes[i] = x->size;
+    k2x_box gb = {x->x0, x->y0, x->x1, x->y1};
+    box = k2x_box_union(box, gb);
+  }
+  qsort(sizes, g->len, sizeof *sizes, compare_float);
+  l->size = sizes[g->len / 2];
+  g_free(sizes);
+  l->box = box;
+
+  GString *text = g_string_new(NULL);
+  guint start = 0;
+  for (guint i = 1; i <= g->len; i++) {
+    gboolean split = i == g->len;
+    if (!split) {
+      const k2x_glyph *a = &g_array_index(g, k2x_glyph, i - 1);
+      const k2x_glyph *b = &g_array_index(g, k2x_glyph, i);
+      split = b->x0 - a->x1 > RUN_GAP * MAX(a->size, b->size);
+    }
+    if (!split)
+      continue;
+    k2x_run run = {.start = start, .end = i};
+    for (guint j = start; j < i; j++) {
+      const k2x_glyph *x = &g_array_index(g, k2x_glyph, j);
+      k2x_box gb = {x->x0, x->y0, x->x1, x->y1};
+      run.box = k2x_box_union(run.box, gb);
+    }
+    g_array_append_val(l->runs, run);
+    g_autofree char *t = k2x_glyphs_text(&g_array_index(g, k2x_glyph, start), i - start);
+    if (text->len)
+      g_string_append_c(text, ' ');
+    g_string_append(text, t);
+    start = i;
+  }
+  l->text = g_string_free(text, FALSE);
+}
+
+static k2x_line *line_new(void) {
+  k2x_line *l = g_new0(k2x_line, 1);
+  l->glyphs = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  l->runs = g_array_new(FALSE, FALSE, sizeof(k2x_run));
+  return l;
+}
+
+k2x_page *k2x_page_new_from_glyphs(int number, double width, double height, GArray *glyphs) {
+  k2x_page *page = g_new0(k2x_page, 1);
+  page->number = number;
+  page->width = width;
+  page->height = height;
+  page->lines = g_ptr_array_new_with_free_func(line_free);
+
+  /* Glyphs whose vertical centres fall in one band form a line; sorting by centre keeps
+   * lines contiguous even when the content stream interleaves columns. */
+  g_array_sort(glyphs, compare_yc);
+  k2x_line *cur = NULL;
+  double top = 0, bottom = 0;
+  for (guint i = 0; i < glyphs->len; i++) {
+    const k2x_glyph *x = &g_array_index(glyphs, k2x_glyph, i);
+    double h = MAX(x->y1 - x->y0, 0.1);
+    if (cur) {
+      double overlap = MIN(bottom, x->y1) - MAX(top, x->y0);
+      if (overlap >= 0.5 * MIN(h, bottom - top)) {
+        g_array_append_val(cur->glyphs, *x);
+        double n = cur->glyphs->len;
+        top += (x->y0 - top) / n;
+        bottom += (x->y1 - bottom) / n;
+        continue;
+      }
+    }
+    cur = line_new();
+    g_array_append_val(cur->glyphs, *x);
+    top = x->y0;
+    bottom = x->y1;
+    g_ptr_array_add(page->lines, cur);
+  }
+  g_array_unref(glyphs);
+  for (guint i = 0; i < page->lines->len; i++)
+    line_finish(g_ptr_array_index(page->lines, i));
+  g_ptr_array_sort(page->lines, compare_line_top);
+  return page;
+}
+
+k2x_error k2x_source_open(const char *path, const char *password, k2x_source **out,
+                          GError **error) {
+  *out = NULL;
+  GError *err = NULL;
+  GMappedFile *map = g_mapped_file_new(path, FALSE, &err);
+  if (!map) {
+    g_propagate_error(error, err);
+    return K2X_ERR_READ;
+  }
+  k2x_source *src = g_new0(k2x_source, 1);
+  src->map = map;
+  g_autoptr(GBytes) bytes = g_mapped_file_get_bytes(map);
+  src->sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, bytes);
+  src->doc = poppler_document_new_from_bytes(bytes, password, &err);
+  if (!src->doc) {
+    gboolean locked = g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
+    g_propagate_error(error, err);
+    k2x_source_free(src);
+    return locked ? K2X_ERR_ENCRYPTED : K2X_ERR_PDF;
+  }
+  src->pages = poppler_document_get_n_pages(src->doc);
+  *out = src;
+  return K2X_OK;
+}
+
+void k2x_source_free(k2x_source *source) {
+  if (!source)
+    return;
+  if (source->doc)
+    g_object_unref(source->doc);
+  if (source->map)
+    g_mapped_file_unref(source->map);
+  g_free(source->sha256);
+  g_free(source);
+}
+
+int k2x_source_page_count(const k2x_source *source) {
+  return source->pages;
+}
+
+const char *k2x_source_sha256(const k2x_source *source) {
+  return source->sha256;
+}
+
+const char *k2x_source_kind(const k2x_source *source) {
+  return "pdf";
+}
+
+k2x_page *k2x_source_read_page(k2x_source *source, int index) {
+  PopplerPage *pp = poppler_document_get_page(source->doc, index);
+  double w = 0, h = 0;
+  GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  if (!pp)
+    return k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
+  poppler_page_get_size(pp, &w, &h);
+
+  /* All three calls share the text page poppler computes once for this PopplerPage. */
+  g_autofree char *text = poppler_page_get_text(pp);
+  PopplerRectangle *rects = NULL;
+  guint n_rects = 0;
+  if (text && poppler_page_get_text_layout(pp, &rects, &n_rects)) {
+    GList *attrs = poppler_page_get_text_attributes(pp);
+    GList *attr = attrs;
+    guint i = 0;
+    for (const char *p = text; *p && i < n_rects; p = g_utf8_next_char(p), i++) {
+      gunichar c = g_utf8_get_char(p);
+      if (g_unichar_isspace(c) || c == 0x3000 || !g_unichar_isprint(c))
+        continue;
+      while (attr && ((PopplerTextAttributes *)attr->data)->end_index < (int)i)
+        attr = attr->next;
+      const PopplerRectangle *r = &rects[i];
+      k2x_glyph g = {c, (float)MIN(r->x1, r->x2), (float)MIN(r->y1, r->y2),
+                     (float)MAX(r->x1, r->x2), (float)MAX(r->y1, r->y2), 0};
+      const PopplerTextAttributes *a = attr ? attr->data : NULL;
+      g.size = a && a->start_index <= (int)i && a->font_size > 0 ? (float)a->font_size
+                                                                 : g.y1 - g.y0;
+      if (g.x1 - g.x0 <= 0 && g.y1 - g.y0 <= 0)
+        continue;
+      g_array_append_val(glyphs, g);
+    }
+    poppler_page_free_text_attributes(attrs);
+    g_free(rects);
+  }
+  gboolean scanned = FALSE;
+  if (glyphs->len == 0) {
+    GList *images = poppler_page_get_image_mapping(pp);
+    scanned = images != NULL;
+    poppler_page_free_image_mapping(images);
+  }
+  g_object_unref(pp);
+  k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
+  page->has_images = scanned;
+  return page;
+}

@@ -1,0 +1,75 @@
+/* extract: a source (PDF via poppler-glib) → pages of lines of boxed glyphs, in reading order. */
+#ifndef K2X_EXTRACT_H
+#define K2X_EXTRACT_H
+
+#include <glib.h>
+
+#include "error.h"
+#include "model.h"
+
+/* One printed character with its box (points, origin top-left) and font size. */
+typedef struct {
+  gunichar c;
+  float x0, y0, x1, y1;
+  float size;
+} k2x_glyph;
+
+/* A horizontally continuous stretch of a line: glyphs [start, end) of the line. Runs are
+ * split where glyphs stand far apart (table columns, tab stops). */
+typedef struct {
+  guint start, end;
+  k2x_box box;
+} k2x_run;
+
+/* One printed line: glyphs sharing a baseline band, left to right. */
+typedef struct {
+  GArray *glyphs; /* k2x_glyph, sorted by x */
+  GArray *runs;   /* k2x_run */
+  k2x_box box;
+  double size;    /* median font size */
+  char *text;     /* runs joined with one space */
+  k2x_role role;  /* set by clean and segment */
+} k2x_line;
+
+typedef struct {
+  int number; /* 1-based */
+  double width, height;
+  GPtrArray *lines; /* k2x_line*, top to bottom */
+  double text_left, text_right; /* body text area, set by clean */
+  gboolean has_images;          /* set only for a page without text: a scan, not a blank */
+} k2x_page;
+
+/* Builds a page from glyphs in any order: groups them into lines by vertical overlap, orders
+ * lines top to bottom and glyphs left to right, drops duplicates drawn twice (fake bold), and
+ * splits runs at wide gaps. Takes ownership of glyphs. */
+k2x_page *k2x_page_new_from_glyphs(int number, double width, double height, GArray *glyphs);
+void k2x_page_free(k2x_page *page);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_page, k2x_page_free)
+
+/* Right edge of a line's ink, not counting final characters that cannot start a line (、。ー」),
+ * which Japanese layout may hang past the margin. */
+double k2x_line_right(const k2x_line *line);
+/* The same for glyphs [start, end) of a line. */
+double k2x_glyphs_right(const k2x_glyph *glyphs, guint n);
+
+/* Text of glyphs [0, n): a space where two glyphs stand visibly apart, never between two
+ * Japanese characters. Caller frees. */
+char *k2x_glyphs_text(const k2x_glyph *glyphs, guint n);
+
+/* An open input. Pages are read one at a time, so a long bundle never sits in memory. */
+typedef struct k2x_source k2x_source;
+
+/* Opens a PDF. password may be NULL. Returns K2X_ERR_READ, K2X_ERR_PDF or K2X_ERR_ENCRYPTED
+ * with error set on failure. */
+k2x_error k2x_source_open(const char *path, const char *password, k2x_source **out,
+                          GError **error);
+void k2x_source_free(k2x_source *source);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_source, k2x_source_free)
+
+int k2x_source_page_count(const k2x_source *source);
+const char *k2x_source_sha256(const k2x_source *source);
+const char *k2x_source_kind(const k2x_source *source);
+/* Extracts page index (0-based). Never NULL: a page without text has no lines. Caller frees. */
+k2x_page *k2x_source_read_page(k2x_source *source, int index);
+
+#endif

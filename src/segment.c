@@ -1,0 +1,365 @@
+/* segment: reports from section numbering, items from markers and paragraph ends, labels and
+ * titles assigned to the report they belong to. */
+#include "segment.h"
+
+#include <string.h>
+
+#include "text.h"
+
+/* A heading starts in the left part of the text area; cells further right never head. */
+#define HEADING_INDENT 0.3
+/* A line this far right of the left edge and this many line heights below the text before it
+ * stands apart from the flow. */
+#define STRAY_INDENT 0.3
+#define STRAY_GAP 3.0
+
+struct k2x_segmenter {
+  k2x_doc *doc;
+  const k2x_profile *profile;
+  const k2x_regions *regions;
+  k2x_report *report;
+  k2x_section *section;
+  const k2x_profile_section *psection;
+  k2x_table *table;
+  k2x_item *item;
+  k2x_flow flow;
+  int last_page;        /* where the last item line stood */
+  double last_bottom;
+  char *title;          /* last title line seen */
+  int title_page;
+  char *pending_label;  /* a label printed above the report it belongs to */
+  k2x_span pending_label_span;
+};
+
+k2x_segmenter *k2x_segmenter_new(k2x_doc *doc, const k2x_profile *profile,
+                                 const k2x_regions *regions) {
+  k2x_segmenter *seg = g_new0(k2x_segmenter, 1);
+  seg->doc = doc;
+  seg->profile = profile;
+  seg->regions = regions;
+  return seg;
+}
+
+void k2x_segmenter_free(k2x_segmenter *seg) {
+  if (!seg)
+    return;
+  k2x_table_free(seg->table);
+  g_free(seg->title);
+  g_free(seg->pending_label);
+  g_free(seg);
+}
+
+/* The width of the first unbreakable piece of a line: a Latin word, or one character with the
+ * punctuation that may not start a line after it. */
+static double first_unit_width(const k2x_glyph *g, guint n) {
+  if (n == 0)
+    return 0;
+  guint i = 1;
+  if (g[0].c < 0x80 && g_ascii_isalnum((char)g[0].c)) {
+    while (i < n && g[i].c < 0x80 && g_ascii_isgraph((char)g[i].c) &&
+           g[i].x0 - g[i - 1].x1 < 0.15 * g[i].size)
+      i++;
+  }
+  while (i < n && k2x_text_no_line_start(g[i].c))
+    i++;
+  return g[i - 1].x1 - g[0].x0;
+}
+
+gboolean k2x_flow_breaks(const k2x_flow *flow, const k2x_glyph *glyphs, guint n) {
+  if (!flow->open || n == 0)
+    return FALSE;
+  if (k2x_text_no_line_start(glyphs[0].c))
+    return FALSE;
+  /* A little slack: the next character would have fitted if the room is about its width. */
+  return flow->room >= first_unit_width(glyphs, n) - 0.25 * flow->size;
+}
+
+void k2x_text_append_line(char **text, const char *line, gboolean new_paragraph) {
+  GString *s = g_string_new(*text);
+  if (s->len == 0)
+    g_string_append(s, line);
+  else if (new_paragraph)
+    g_string_append_printf(s, "\n%s", line);
+  else
+    k2x_text_join_wrapped(s, line);
+  g_free(*text);
+  *text = g_string_free(s, FALSE);
+}
+
+static void touch(k2x_report *r, int page) {
+  if (!r || page <= 0)
+    return;
+  if (r->page_first == 0 || page < r->page_first)
+    r->page_first = page;
+  r->page_last = MAX(r->page_last, page);
+}
+
+static void close_section(k2x_segmenter *seg) {
+  k2x_table_free(seg->table);
+  seg->table = NULL;
+  seg->item = NULL;
+  memset(&seg->flow, 0, sizeof seg->flow);
+}
+
+static void set_label(k2x_segmenter *seg, k2x_report *r, const char *label, k2x_span span) {
+  if (r->label) {
+    k2x_report_add_warning(r, "label_extra", span.page,
+                           "second region label 「%s」 ignored; the report keeps 「%s」", label,
+                           r->label);
+    return;
+  }
+  r->label = g_strdup(label);
+  r->label_span = span;
+  touch(r, span.page);
+}
+
+static void start_report(k2x_segmenter *seg, int page) {
+  close_section(seg);
+  seg->report = k2x_doc_add_report(seg->doc);
+  seg->section = NULL;
+  seg->psection = NULL;
+  if (seg->title) {
+    seg->report->title = g_strdup(seg->title);
+    if (seg->title_page == page)
+      touch(seg->report, page);
+  }
+  touch(seg->report, page);
+  if (seg->pending_label) {
+    set_label(seg, seg->report, seg->pending_label, seg->pending_label_span);
+    g_clear_pointer(&seg->pending_label, g_free);
+  }
+}
+
+static void start_section(k2x_segmenter *seg, const k2x_profile_section *ps, const char *heading,
+                          const k2x_page *page, k2x_line *l) {
+  if (!seg->report || !seg->section || ps->number <= seg->section->number)
+    start_report(seg, page->number);
+  close_section(seg);
+  seg->section = k2x_report_add_section(seg->report, ps->number, heading, ps->is_table);
+  seg->section->page = page->number;
+  seg->section->box = l->box;
+  seg->psection = ps;
+  if (ps->is_table)
+    seg->table = k2x_table_new(seg->section, ps, seg->profile);
+  l->role = K2X_ROLE_HEADING;
+  touch(seg->report, page->number);
+}
+
+static void unassigned(k2x_segmenter *seg, const k2x_page *page, k2x_line *l) {
+  l->role = K2X_ROLE_UNASSIGNED;
+  if (seg->report)
+    k2x_report_add_warning(seg->report, "text_unassigned", page->number,
+                           "text outside any section: 「%s」", l->text)
+        ->box = l->box;
+  else
+    k2x_doc_add_warning(seg->doc, "text_unassigned", page->number,
+                        "text before the first report: 「%s」", l->text)
+        ->box = l->box;
+}
+
+/* Text standing apart from the flow — well right of the left edge and far below the line
+ * before it — is no part of an item: a stamp, a note pasted on the page. */
+static gboolean stands_apart(const k2x_segmenter *seg, const k2x_page *page, const k2x_line *l) {
+  double width = page->text_right - page->text_left;
+  if (l->box.x0 < page->text_left + STRAY_INDENT * width)
+    return FALSE;
+  if (seg->last_page != page->number)
+    return seg->item == NULL;
+  return l->box.y0 - seg->last_bottom > STRAY_GAP * (l->box.y1 - l->box.y0);
+}
+
+static void add_item_line(k2x_segmenter *seg, const k2x_page *page, k2x_line *l) {
+  if (!seg->section || stands_apart(seg, page, l)) {
+    unassigned(seg, page, l);
+    return;
+  }
+  const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, 0);
+  gsize marker = k2x_profile_marker_length(seg->profile, l->text);
+  gboolean weak = TRUE;
+  for (gsize i = 0; i < marker; i = (gsize)(g_utf8_next_char(l->text + i) - l->text)) {
+    gunichar c = g_utf8_get_char(l->text + i);
+    if (!g_unichar_isdigit(c) && !g_unichar_isspace(c) && c != 0x3000)
+      weak = FALSE;
+  }
+  gboolean breaks = k2x_flow_breaks(&seg->flow, g, l->glyphs->len);
+  if (!seg->item || breaks || (marker > 0 && !weak)) {
+    g_autofree char *m = g_strndup(l->text, marker);
+    seg->item = k2x_section_add_item(seg->section, k2x_text_strip(m), l->text, page->number);
+  } else {
+    k2x_text_append_line(&seg->item->text, l->text, FALSE);
+  }
+  k2x_spans_add(seg->item->spans, page->number, l->box);
+  l->role = K2X_ROLE_ITEM;
+  seg->flow.open = TRUE;
+  seg->flow.room = page->text_right - l->box.x1;
+  seg->flow.size = l->size;
+  seg->last_page = page->number;
+  seg->last_bottom = l->box.y1;
+  touch(seg->report, page->number);
+}
+
+static gboolean is_content(k2x_role r) {
+  return r == K2X_ROLE_HEADING || r == K2X_ROLE_CELL || r == K2X_ROLE_ITEM ||
+         r == K2X_ROLE_TABLE_HEADER;
+}
+
+/* A label in a report's head (nothing but furniture above it on the page, or a title between
+ * it and the content above) belongs to the report that the next heading opens; anywhere else
+ * it closes the report before it. Labels come out before or after the body in content order,
+ * so we look both ways. */
+static void read_label(k2x_segmenter *seg, const k2x_page *page, guint i) {
+  k2x_line *l = g_ptr_array_index(page->lines, i);
+  k2x_span span = {page->number, l->box};
+  gboolean in_head = TRUE;
+  for (guint j = i; j > 0; j--) {
+    k2x_role r = ((k2x_line *)g_ptr_array_index(page->lines, j - 1))->role;
+    if (r == K2X_ROLE_TITLE)
+      break;
+    if (is_content(r)) {
+      in_head = FALSE;
+      break;
+    }
+  }
+  gboolean opens_report = FALSE;
+  for (guint j = i + 1; j < page->lines->len && in_head; j++) {
+    const k2x_line *n = g_ptr_array_index(page->lines, j);
+    if (n->role != K2X_ROLE_NONE)
+      continue;
+    const k2x_profile_section *ps = k2x_profile_match_heading(seg->profile, n->text, NULL);
+    opens_report = ps && (!seg->section || ps->number <= seg->section->number);
+    break;
+  }
+  if (!seg->report || (in_head && opens_report)) {
+    g_free(seg->pending_label);
+    seg->pending_label = g_strdup(l->text);
+    seg->pending_label_span = span;
+  } else {
+    set_label(seg, seg->report, l->text, span);
+  }
+}
+
+static void flush_table(k2x_segmenter *seg, const k2x_page *page, GPtrArray *batch) {
+  if (batch->len == 0)
+    return;
+  g_autoptr(GPtrArray) outside = g_ptr_array_new();
+  k2x_table_add_lines(seg->table, page, batch, outside);
+  for (guint i = 0; i < outside->len; i++)
+    add_item_line(seg, page, g_ptr_array_index(outside, i));
+  g_ptr_array_set_size(batch, 0);
+  touch(seg->report, page->number);
+}
+
+static gboolean heading_position(const k2x_page *page, const k2x_line *l) {
+  double width = page->text_right - page->text_left;
+  return l->box.x0 <= page->text_left + HEADING_INDENT * width;
+}
+
+void k2x_segmenter_add_page(k2x_segmenter *seg, k2x_page *page) {
+  g_autoptr(GPtrArray) batch = g_ptr_array_new();
+  for (guint i = 0; i < page->lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(page->lines, i);
+    switch (l->role) {
+    case K2X_ROLE_TITLE:
+      g_free(seg->title);
+      seg->title = g_strdup(l->text);
+      seg->title_page = page->number;
+      continue;
+    case K2X_ROLE_LABEL:
+      read_label(seg, page, i);
+      continue;
+    case K2X_ROLE_NONE:
+      break;
+    default:
+      continue;
+    }
+    g_autofree char *heading = NULL;
+    const k2x_profile_section *ps =
+        heading_position(page, l) ? k2x_profile_match_heading(seg->profile, l->text, &heading)
+                                  : NULL;
+    if (ps) {
+      if (seg->table)
+        flush_table(seg, page, batch);
+      start_section(seg, ps, heading, page, l);
+    } else if (seg->table) {
+      g_ptr_array_add(batch, l);
+    } else {
+      add_item_line(seg, page, l);
+    }
+  }
+  if (seg->table)
+    flush_table(seg, page, batch);
+
+  for (guint i = 0; i < page->lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(page->lines, i);
+    if (l->role == K2X_ROLE_NONE)
+      unassigned(seg, page, l);
+    seg->doc->line_roles[l->role]++;
+    if (l->role != K2X_ROLE_HEADING && l->role != K2X_ROLE_CELL && l->role != K2X_ROLE_ITEM)
+      k2x_doc_add_mark(seg->doc, l->role, page->number, l->box, l->text);
+  }
+}
+
+static void append_body(GString *body, const k2x_report *r) {
+  for (guint s = 0; s < r->sections->len; s++) {
+    const k2x_section *sec = g_ptr_array_index(r->sections, s);
+    for (guint i = 0; i < sec->rows->len; i++) {
+      const k2x_row *row = g_ptr_array_index(sec->rows, i);
+      for (guint c = 0; c < row->cells->len; c++)
+        g_string_append_printf(body, "%s\n",
+                               ((const k2x_cell *)g_ptr_array_index(row->cells, c))->text);
+    }
+    for (guint i = 0; i < sec->items->len; i++)
+      g_string_append_printf(body, "%s\n", ((const k2x_item *)g_ptr_array_index(sec->items, i))->text);
+  }
+}
+
+static void settle_region(k2x_segmenter *seg, k2x_report *r) {
+  char *pref = NULL, *area = NULL;
+  if (r->label && k2x_region_parse_label(seg->regions, r->label, &pref, &area)) {
+    r->region.source = K2X_REGION_LABEL;
+  } else {
+    g_autoptr(GString) body = g_string_new(NULL);
+    append_body(body, r);
+    if (k2x_region_infer(seg->regions, body->str, &pref, &area)) {
+      r->region.source = K2X_REGION_BODY;
+      k2x_report_add_warning(r, "region_inferred", r->page_first,
+                             "no region label printed; %s %s inferred from the places the body "
+                             "names",
+                             pref, area);
+    } else {
+      r->region.source = K2X_REGION_NONE;
+      k2x_report_add_warning(r, "region_missing", r->page_first,
+                             "no region label printed and the body names no known place");
+    }
+  }
+  if (pref) {
+    g_free(r->region.prefecture);
+    g_free(r->region.area);
+    r->region.prefecture = pref;
+    r->region.area = area;
+  }
+}
+
+static void check_sections(const k2x_segmenter *seg, k2x_report *r) {
+  for (guint i = 0; i < seg->profile->sections->len; i++) {
+    const k2x_profile_section *ps = g_ptr_array_index(seg->profile->sections, i);
+    gboolean found = FALSE;
+    for (guint s = 0; s < r->sections->len && !found; s++)
+      found = ((const k2x_section *)g_ptr_array_index(r->sections, s))->number == ps->number;
+    if (!found)
+      k2x_report_add_warning(r, "section_missing", r->page_first,
+                             "section %d was not found in this report", ps->number);
+  }
+}
+
+void k2x_segmenter_finish(k2x_segmenter *seg) {
+  close_section(seg);
+  if (seg->pending_label && seg->report)
+    set_label(seg, seg->report, seg->pending_label, seg->pending_label_span);
+  g_clear_pointer(&seg->pending_label, g_free);
+  for (guint i = 0; i < seg->doc->reports->len; i++) {
+    k2x_report *r = g_ptr_array_index(seg->doc->reports, i);
+    settle_region(seg, r);
+    check_sections(seg, r);
+  }
+}

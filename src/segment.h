@@ -1,0 +1,53 @@
+/* segment: cleaned pages → reports → sections → table rows and items. */
+#ifndef K2X_SEGMENT_H
+#define K2X_SEGMENT_H
+
+#include "extract.h"
+#include "model.h"
+#include "profile.h"
+#include "region.h"
+
+/* Reads pages in order and builds the doc's reports. Pages must be cleaned first. */
+typedef struct k2x_segmenter k2x_segmenter;
+
+/* The segmenter adds reports, warnings and marks to doc, which it does not own. */
+k2x_segmenter *k2x_segmenter_new(k2x_doc *doc, const k2x_profile *profile,
+                                 const k2x_regions *regions);
+/* Consumes one page: every line gets a role, and the page can be freed afterwards. */
+void k2x_segmenter_add_page(k2x_segmenter *seg, k2x_page *page);
+/* Closes the last report and settles regions (label, else inferred from the body). */
+void k2x_segmenter_finish(k2x_segmenter *seg);
+void k2x_segmenter_free(k2x_segmenter *seg);
+
+/* Shared by segment.c and segment_table.c. */
+
+/* A run of text lines that may wrap: enough of the last line to tell whether the next line
+ * continues its paragraph. */
+typedef struct {
+  gboolean open; /* a line was added */
+  double room;   /* space left between the last line's end and the right edge */
+  double size;
+} k2x_flow;
+
+/* Whether the last line of flow ended its paragraph before the line starting with glyphs:
+ * it stopped short although the next line's first word would have fitted. */
+gboolean k2x_flow_breaks(const k2x_flow *flow, const k2x_glyph *glyphs, guint n);
+
+/* Appends a line to a growing text: a new paragraph after '\n', else joined as a wrap. */
+void k2x_text_append_line(char **text, const char *line, gboolean new_paragraph);
+
+/* State of the table section being read; it lives across pages. */
+typedef struct k2x_table k2x_table;
+
+k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psection,
+                         const k2x_profile *profile);
+void k2x_table_free(k2x_table *table);
+/* Reads one page's lines of the table section (furniture already removed). Lines that cross
+ * the columns, such as a note under the table, are not table text: they are appended to
+ * outside for the caller to read as items. */
+void k2x_table_add_lines(k2x_table *table, const k2x_page *page, GPtrArray *lines,
+                         GPtrArray *outside);
+/* Whether a normalised line is this table's header row. */
+gboolean k2x_table_is_header(const k2x_profile_section *psection, const char *printed);
+
+#endif

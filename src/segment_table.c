@@ -1,0 +1,371 @@
+/* segment_table: the table section — columns from the header and white space, rows from
+ * gaps and paragraph ends, cells that continue across pages. */
+#include <math.h>
+#include <string.h>
+
+#include "segment.h"
+#include "text.h"
+
+#define MAX_COLUMNS 8
+/* A blank band this much taller than the usual gap between lines separates rows. */
+#define ROW_GAP_EXTRA 0.3
+
+typedef struct {
+  guint start, end; /* glyph range of a line */
+} piece;
+
+struct k2x_table {
+  k2x_section *section;
+  const k2x_profile_section *psection;
+  const k2x_profile *profile;
+  guint columns;
+  double page_width;              /* page the splits and edges were measured on */
+  double split[MAX_COLUMNS - 1];  /* x between column k and k+1 */
+  double right[MAX_COLUMNS];      /* right edge of each column's text */
+  gboolean have_splits;
+  double centre[MAX_COLUMNS];     /* header text centres, 0 when no header was seen */
+  k2x_row *row;                   /* row being read */
+  k2x_flow flow[MAX_COLUMNS];
+};
+
+k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psection,
+                         const k2x_profile *profile) {
+  k2x_table *t = g_new0(k2x_table, 1);
+  t->section = section;
+  t->psection = psection;
+  t->profile = profile;
+  t->columns = MIN(psection->columns->len, MAX_COLUMNS);
+  return t;
+}
+
+void k2x_table_free(k2x_table *table) {
+  g_free(table);
+}
+
+/* Normalised text of a line with, for each byte of it, the glyph it came from, so that a match
+ * on normalised text maps back to printed glyphs. */
+static char *normalize_mapped(const k2x_line *l, GArray *glyph_of_byte) {
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < l->glyphs->len; i++) {
+    char buf[8] = {0};
+    g_unichar_to_utf8(g_array_index(l->glyphs, k2x_glyph, i).c, buf);
+    g_autofree char *n = k2x_text_normalize(buf);
+    g_string_append(s, n);
+    for (gsize b = 0; b < strlen(n); b++)
+      g_array_append_val(glyph_of_byte, i);
+  }
+  return g_string_free(s, FALSE);
+}
+
+/* Matches the column headers in sequence; ends[k] gets the normalised end offset of column k. */
+static gboolean match_header(const k2x_profile_section *ps, const char *norm, gint *ends) {
+  gint pos = 0;
+  for (guint k = 0; k < ps->columns->len && k < MAX_COLUMNS; k++) {
+    g_autoptr(GMatchInfo) mi = NULL;
+    const GRegex *re = g_ptr_array_index(ps->columns, k);
+    if (!g_regex_match_full(re, norm, -1, pos, G_REGEX_MATCH_ANCHORED, &mi, NULL))
+      return FALSE;
+    gint s = 0, e = 0;
+    g_match_info_fetch_pos(mi, 0, &s, &e);
+    if (s != pos)
+      return FALSE;
+    ends[k] = pos = e;
+  }
+  return norm[pos] == '\0' && pos > 0;
+}
+
+gboolean k2x_table_is_header(const k2x_profile_section *psection, const char *printed) {
+  g_autofree char *norm = k2x_text_normalize(printed);
+  gint ends[MAX_COLUMNS];
+  return psection->is_table && match_header(psection, norm, ends);
+}
+
+/* Finds the header row among lines: sets its role, records the printed headers, and returns
+ * the centre of each column's header text in centres. */
+static gboolean read_header(k2x_table *t, k2x_line *l, double *centres) {
+  g_autoptr(GArray) map = g_array_new(FALSE, FALSE, sizeof(guint));
+  g_autofree char *norm = normalize_mapped(l, map);
+  gint ends[MAX_COLUMNS];
+  if (!match_header(t->psection, norm, ends))
+    return FALSE;
+  l->role = K2X_ROLE_TABLE_HEADER;
+  guint first = 0;
+  gboolean record = t->section->header->len == 0;
+  for (guint k = 0; k < t->columns; k++) {
+    guint last = g_array_index(map, guint, ends[k] - 1) + 1;
+    const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, first);
+    centres[k] = (g[0].x0 + g[last - first - 1].x1) / 2;
+    if (record)
+      g_ptr_array_add(t->section->header, k2x_glyphs_text(g, last - first));
+    first = last;
+  }
+  return TRUE;
+}
+
+/* The gutter between two columns: the widest x-interval in [lo, hi] that the fewest glyphs
+ * cover, over the page's table lines. Glyphs, not runs: some producers leave only a few
+ * points between the columns, less than a word space. A note across the table covers every x,
+ * so it raises the count everywhere and leaves the gutter the minimum. */
+static double find_split(const GPtrArray *lines, double lo, double hi) {
+  const double bin = 0.5;
+  int n = (int)ceil((hi - lo) / bin);
+  if (n <= 2)
+    return (lo + hi) / 2;
+  g_autofree int *cover = g_new0(int, n);
+  for (guint i = 0; i < lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(lines, i);
+    if (l->role == K2X_ROLE_TABLE_HEADER)
+      continue;
+    for (guint j = 0; j < l->glyphs->len; j++) {
+      const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, j);
+      int a = MAX(0, (int)floor((g->x0 - lo) / bin));
+      int b = MIN(n, (int)ceil((g->x1 - lo) / bin));
+      for (int x = a; x < b; x++)
+        cover[x]++;
+    }
+  }
+  int min = G_MAXINT;
+  for (int x = 0; x < n; x++)
+    min = MIN(min, cover[x]);
+  int best_start = 0, best_len = 0;
+  for (int x = 0; x < n;) {
+    if (cover[x] != min) {
+      x++;
+      continue;
+    }
+    int s = x;
+    while (x < n && cover[x] == min)
+      x++;
+    if (x - s > best_len) {
+      best_len = x - s;
+      best_start = s;
+    }
+  }
+  return lo + (best_start + best_len / 2.0) * bin;
+}
+
+static void find_splits(k2x_table *t, const GPtrArray *lines, const k2x_page *page,
+                        const double *centres, gboolean have_centres) {
+  if (!have_centres && t->have_splits && fabs(t->page_width - page->width) < 1)
+    return;
+  double lo = page->text_left, hi = page->text_right;
+  for (guint k = 0; k + 1 < t->columns; k++) {
+    double a, b;
+    if (have_centres) {
+      a = centres[k];
+      b = centres[k + 1];
+    } else {
+      /* Without a header, look for the gutters in equal slices of the text width. */
+      double slice = (hi - lo) / t->columns;
+      a = lo + slice * (k + 0.5);
+      b = lo + slice * (k + 1.5);
+    }
+    t->split[k] = find_split(lines, a, b);
+  }
+  if (fabs(t->page_width - page->width) >= 1)
+    memset(t->right, 0, sizeof t->right);
+  if (have_centres)
+    memcpy(t->centre, centres, sizeof t->centre);
+  t->page_width = page->width;
+  t->have_splits = TRUE;
+}
+
+static guint column_of(const k2x_table *t, const k2x_glyph *g) {
+  double xc = (g->x0 + g->x1) / 2;
+  guint k = 0;
+  while (k + 1 < t->columns && xc > t->split[k])
+    k++;
+  return k;
+}
+
+/* Whether a glyph straddles a gutter: the line then crosses the columns. */
+static gboolean crosses(const k2x_table *t, const k2x_line *l) {
+  for (guint i = 0; i < l->glyphs->len; i++) {
+    const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, i);
+    for (guint k = 0; k + 1 < t->columns; k++)
+      if (g->x0 < t->split[k] - 1 && g->x1 > t->split[k] + 1)
+        return TRUE;
+  }
+  return FALSE;
+}
+
+static void split_line(const k2x_table *t, const k2x_line *l, piece *pieces) {
+  for (guint k = 0; k < t->columns; k++)
+    pieces[k].start = pieces[k].end = 0;
+  for (guint i = 0; i < l->glyphs->len; i++) {
+    guint k = column_of(t, &g_array_index(l->glyphs, k2x_glyph, i));
+    if (pieces[k].end == pieces[k].start)
+      pieces[k].start = i;
+    pieces[k].end = i + 1;
+  }
+}
+
+static k2x_box piece_box(const k2x_line *l, piece p) {
+  k2x_box box = {0};
+  for (guint i = p.start; i < p.end; i++) {
+    const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, i);
+    k2x_box gb = {g->x0, g->y0, g->x1, g->y1};
+    box = k2x_box_union(box, gb);
+  }
+  return box;
+}
+
+/* A column whose lines are all short says nothing about where its lines wrap. Headers sit
+ * centred over their cells, so the cell reaches as far right of the centre as its text starts
+ * left of it; a character less, for the cell padding. */
+static void widen_short_columns(k2x_table *t, const GPtrArray *lines, const GPtrArray *pieces) {
+  for (guint k = 0; k < t->columns; k++) {
+    if (t->centre[k] <= 0)
+      continue;
+    double left = G_MAXDOUBLE, size = 0;
+    for (guint i = 0; i < lines->len; i++) {
+      const piece *p = g_ptr_array_index(pieces, i);
+      if (!p || p[k].end == p[k].start)
+        continue;
+      const k2x_line *l = g_ptr_array_index(lines, i);
+      left = MIN(left, g_array_index(l->glyphs, k2x_glyph, p[k].start).x0);
+      size = MAX(size, l->size);
+    }
+    if (left == G_MAXDOUBLE)
+      continue;
+    double estimate = 2 * t->centre[k] - left - size;
+    if (t->right[k] < estimate - size)
+      t->right[k] = estimate;
+  }
+}
+
+static int compare_double(gconstpointer a, gconstpointer b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* The usual blank between two lines of one cell on this page; rows are apart by more. */
+static double usual_gap(const k2x_table *t, GPtrArray *rows_of_pieces, const GPtrArray *lines) {
+  GArray *gaps = g_array_new(FALSE, FALSE, sizeof(double));
+  for (guint k = 0; k < t->columns; k++) {
+    double last = -1;
+    for (guint i = 0; i < lines->len; i++) {
+      const piece *p = g_ptr_array_index(rows_of_pieces, i);
+      if (!p || p[k].end == p[k].start)
+        continue;
+      const k2x_line *l = g_ptr_array_index(lines, i);
+      if (last >= 0) {
+        double gap = l->box.y0 - last;
+        g_array_append_val(gaps, gap);
+      }
+      last = l->box.y1;
+    }
+  }
+  double result = -1;
+  if (gaps->len >= 3) {
+    g_array_sort(gaps, compare_double);
+    result = g_array_index(gaps, double, gaps->len / 2);
+  }
+  g_array_unref(gaps);
+  return result;
+}
+
+static gboolean starts_with_strong_marker(const k2x_profile *profile, const char *text) {
+  gsize n = k2x_profile_marker_length(profile, text);
+  if (n == 0)
+    return FALSE;
+  /* A bare number followed by a space may just be a wrapped figure. */
+  for (gsize i = 0; i < n;) {
+    gunichar c = g_utf8_get_char(text + i);
+    if (!g_unichar_isdigit(c) && !g_unichar_isspace(c) && c != 0x3000)
+      return TRUE;
+    i = (gsize)(g_utf8_next_char(text + i) - text);
+  }
+  return FALSE;
+}
+
+static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, int page) {
+  k2x_cell *cell = g_ptr_array_index(t->row->cells, k);
+  const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p.start);
+  g_autofree char *text = k2x_glyphs_text(g, p.end - p.start);
+  gboolean para = t->flow[k].open &&
+                  (k2x_flow_breaks(&t->flow[k], g, p.end - p.start) ||
+                   starts_with_strong_marker(t->profile, text));
+  k2x_text_append_line(&cell->text, text, para);
+  k2x_box box = piece_box(l, p);
+  k2x_spans_add(cell->spans, page, box);
+  t->flow[k].open = TRUE;
+  t->flow[k].room = t->right[k] - box.x1;
+  t->flow[k].size = l->size;
+  t->row->page_last = page;
+}
+
+void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
+                         GPtrArray *outside) {
+  double centres[MAX_COLUMNS];
+  gboolean have_centres = FALSE;
+  for (guint i = 0; i < lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(lines, i);
+    if (read_header(t, l, centres))
+      have_centres = TRUE;
+  }
+  find_splits(t, lines, page, centres, have_centres);
+
+  /* Split every line into its columns and measure each column's right edge. */
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(lines, i);
+    if (l->role == K2X_ROLE_TABLE_HEADER || crosses(t, l)) {
+      g_ptr_array_add(pieces, NULL);
+      continue;
+    }
+    piece *p = g_new0(piece, t->columns);
+    split_line(t, l, p);
+    for (guint k = 0; k < t->columns; k++) {
+      if (p[k].end == p[k].start)
+        continue;
+      const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p[k].start);
+      t->right[k] = MAX(t->right[k], k2x_glyphs_right(g, p[k].end - p[k].start));
+    }
+    g_ptr_array_add(pieces, p);
+  }
+
+  widen_short_columns(t, lines, pieces);
+  double gap = usual_gap(t, pieces, lines);
+  double last_bottom = -1;
+  for (guint i = 0; i < lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(lines, i);
+    const piece *p = g_ptr_array_index(pieces, i);
+    if (l->role == K2X_ROLE_TABLE_HEADER)
+      continue;
+    if (!p) {
+      g_ptr_array_add(outside, l);
+      continue;
+    }
+    l->role = K2X_ROLE_CELL;
+    gboolean first_col = p[0].end > p[0].start;
+    gboolean new_row = t->row == NULL;
+    if (!new_row && first_col) {
+      gboolean clear_band = gap >= 0 && last_bottom >= 0 &&
+                            l->box.y0 - last_bottom > gap + MAX(ROW_GAP_EXTRA * l->size, 2.0);
+      /* Every column that has text here must start a paragraph, and the first column must
+       * have finished its last one: a cell still running means the row goes on. */
+      gboolean para_end = !t->flow[0].open ||
+                          k2x_flow_breaks(&t->flow[0], &g_array_index(l->glyphs, k2x_glyph,
+                                                                      p[0].start),
+                                          p[0].end - p[0].start);
+      for (guint k = 1; k < t->columns && para_end; k++) {
+        if (p[k].end == p[k].start || !t->flow[k].open)
+          continue;
+        para_end = k2x_flow_breaks(&t->flow[k],
+                                   &g_array_index(l->glyphs, k2x_glyph, p[k].start),
+                                   p[k].end - p[k].start);
+      }
+      new_row = clear_band || para_end;
+    }
+    if (new_row) {
+      t->row = k2x_section_add_row(t->section, t->columns);
+      t->row->page_first = page->number;
+      memset(t->flow, 0, sizeof t->flow);
+    }
+    for (guint k = 0; k < t->columns; k++)
+      if (p[k].end > p[k].start)
+        add_piece(t, k, l, p[k], page->number);
+    last_bottom = l->box.y1;
+  }
+}
