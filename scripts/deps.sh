@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages kaigi2xlsx needs to build, run and test, when any is missing.
+# Usage: scripts/deps.sh [run|test]   (test adds what the test suite needs)
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
+          libjson-glib-dev libxlsxwriter-dev)
+if [ "${1:-run}" = test ]; then
+  packages+=(libcmocka-dev libcairo2-dev libpango1.0-dev fonts-ipaexfont poppler-utils
+             python3 python3-openpyxl)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "Installing: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2

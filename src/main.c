@@ -1,0 +1,205 @@
+/* main: the kaigi2xlsx command line — options, the input loop, exit codes. */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "kaigi.h"
+
+enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
+
+typedef struct {
+  char *output_dir;
+  char *formats;
+  char *profile_path;
+  char *password;
+  gboolean quiet;
+  gboolean trace;
+  gboolean version;
+  gboolean json, xlsx;
+  char **inputs;
+} options;
+
+static gboolean parse_formats(options *o, GError **error) {
+  g_auto(GStrv) parts = g_strsplit(o->formats, ",", -1);
+  for (char **p = parts; *p; p++) {
+    g_strstrip(*p);
+    if (g_ascii_strcasecmp(*p, "json") == 0)
+      o->json = TRUE;
+    else if (g_ascii_strcasecmp(*p, "xlsx") == 0)
+      o->xlsx = TRUE;
+    else if (**p) {
+      g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                  "--format: unknown format \"%s\" (known: xlsx, json)", *p);
+      return FALSE;
+    }
+  }
+  if (!o->json && !o->xlsx) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--format: no format given");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
+  const GOptionEntry entries[] = {
+      {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
+       "Write outputs into DIR (default: output)", "DIR"},
+      {"format", 0, 0, G_OPTION_ARG_STRING, &o->formats,
+       "Comma-separated formats to write: xlsx, json (default: xlsx,json)", "LIST"},
+      {"profile", 0, 0, G_OPTION_ARG_FILENAME, &o->profile_path,
+       "Read the report template from FILE instead of the built-in AD合同会議「事前課題」 "
+       "profile",
+       "FILE"},
+      {"password", 0, 0, G_OPTION_ARG_STRING, &o->password,
+       "Password for encrypted PDFs", "PASSWORD"},
+      {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print errors only", NULL},
+      {"trace", 0, 0, G_OPTION_ARG_NONE, &o->trace,
+       "Print every source line with what it was taken as (for tuning a profile)", NULL},
+      {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL},
+      {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->inputs, NULL, "INPUT…"},
+      {NULL}};
+  g_autoptr(GOptionContext) ctx = g_option_context_new("INPUT… — convert meeting PDFs to spreadsheets");
+  g_option_context_set_summary(
+      ctx, "Converts Japanese ministry meeting PDFs (bundles of regional reports) into a\n"
+           "spreadsheet and JSON per input: reports, regions, the goal/status table and the\n"
+           "items of every section. INPUT is a PDF file or a directory of PDF files.");
+  g_option_context_set_description(
+      ctx, "Outputs: DIR/NAME.xlsx and DIR/NAME.json for each input NAME.pdf, written\n"
+           "atomically (a failed conversion leaves no file behind).\n\n"
+           "Exit status: 0 all inputs converted; 1 one or more inputs failed (each\n"
+           "printed as FILE: reason; the others were converted); 2 usage error.\n\n"
+           "Example:\n  kaigi2xlsx -o output input/\n");
+  g_option_context_add_main_entries(ctx, entries, NULL);
+  if (!g_option_context_parse(ctx, &argc, &argv, error))
+    return FALSE;
+  if (o->version)
+    return TRUE;
+  if (!o->output_dir)
+    o->output_dir = g_strdup("output");
+  if (!o->formats)
+    o->formats = g_strdup("xlsx,json");
+  if (!parse_formats(o, error))
+    return FALSE;
+  if (!o->inputs || !o->inputs[0]) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                "no INPUT given (a PDF file or a directory); see --help");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static int compare_paths(gconstpointer a, gconstpointer b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Expands the inputs: a directory stands for the PDF files in it, sorted. */
+static GPtrArray *collect_inputs(char **inputs) {
+  GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+  for (char **in = inputs; *in; in++) {
+    if (!g_file_test(*in, G_FILE_TEST_IS_DIR)) {
+      g_ptr_array_add(files, g_strdup(*in));
+      continue;
+    }
+    g_autoptr(GDir) dir = g_dir_open(*in, 0, NULL);
+    GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir))) {
+      g_autofree char *lower = g_ascii_strdown(name, -1);
+      if (g_str_has_suffix(lower, ".pdf"))
+        g_ptr_array_add(found, g_build_filename(*in, name, NULL));
+    }
+    g_ptr_array_sort(found, compare_paths);
+    for (guint i = 0; i < found->len; i++)
+      g_ptr_array_add(files, g_strdup(g_ptr_array_index(found, i)));
+    g_ptr_array_unref(found);
+  }
+  return files;
+}
+
+static char *output_path(const options *o, const char *input, const char *ext) {
+  g_autofree char *base = g_path_get_basename(input);
+  char *dot = strrchr(base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  g_autofree char *name = g_strconcat(base, ext, NULL);
+  return g_build_filename(o->output_dir, name, NULL);
+}
+
+/* Converts one input and writes its outputs; prints FILE: reason on failure. */
+static gboolean convert_one(const options *o, const k2x_convert_options *copt, const char *input) {
+  g_autoptr(GError) error = NULL;
+  k2x_doc *doc = NULL;
+  k2x_error err = k2x_convert_file(input, copt, &doc, &error);
+  if (err) {
+    g_printerr("%s: %s%s%s\n", input, k2x_strerror(err), error ? ": " : "",
+               error ? error->message : "");
+    return FALSE;
+  }
+  g_autofree char *json = output_path(o, input, ".json");
+  g_autofree char *xlsx = output_path(o, input, ".xlsx");
+  if (o->json)
+    err = k2x_write_json(doc, json, &error);
+  if (!err && o->xlsx)
+    err = k2x_write_xlsx((const k2x_doc *const *)&doc, 1, copt->profile, xlsx, &error);
+  if (err) {
+    /* One input's outputs stand or fall together. */
+    g_unlink(json);
+    g_printerr("%s: %s: %s\n", input, k2x_strerror(err), error->message);
+  } else if (!o->quiet) {
+    g_print("%s: %u reports, %u warnings → %s%s%s\n", input, doc->reports->len,
+            k2x_doc_warning_count(doc), o->json ? json : "", o->json && o->xlsx ? ", " : "",
+            o->xlsx ? xlsx : "");
+  }
+  k2x_doc_free(doc);
+  return err == K2X_OK;
+}
+
+/* Converts every input; returns the exit status. */
+static int run(const options *o) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(k2x_profile) profile = o->profile_path
+                                       ? k2x_profile_new_from_file(o->profile_path, &error)
+                                       : k2x_profile_new_default();
+  if (!profile) {
+    g_printerr("kaigi2xlsx: invalid profile: %s\n", error->message);
+    return EXIT_USAGE;
+  }
+  if (g_mkdir_with_parents(o->output_dir, 0755) != 0) {
+    g_printerr("kaigi2xlsx: %s: cannot create output directory: %s\n", o->output_dir,
+               g_strerror(errno));
+    return EXIT_SOME_FAILED;
+  }
+  k2x_regions *regions = k2x_regions_new_default();
+  k2x_convert_options copt = {profile, regions, o->password, o->trace ? stdout : NULL};
+  g_autoptr(GPtrArray) files = collect_inputs(o->inputs);
+  guint failed = 0;
+  for (guint i = 0; i < files->len; i++)
+    if (!convert_one(o, &copt, g_ptr_array_index(files, i)))
+      failed++;
+  k2x_regions_free(regions);
+  if (files->len == 0)
+    g_printerr("kaigi2xlsx: no PDF files found in the given directories\n");
+  return failed || files->len == 0 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+}
+
+int main(int argc, char **argv) {
+  setlocale(LC_ALL, "");
+  options o = {0};
+  g_autoptr(GError) error = NULL;
+  int status = EXIT_ALL_OK;
+  if (!parse_args(argc, argv, &o, &error)) {
+    g_printerr("kaigi2xlsx: %s\n", error->message);
+    status = EXIT_USAGE;
+  } else if (o.version) {
+    g_print("kaigi2xlsx %s\n", K2X_VERSION);
+  } else {
+    status = run(&o);
+  }
+  g_free(o.output_dir);
+  g_free(o.formats);
+  g_free(o.profile_path);
+  g_free(o.password);
+  g_strfreev(o.inputs);
+  return status;
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Command-line behaviour: help, usage errors, exit codes, a mixed batch where one input is bad,
+# and no output left behind for an input that failed.
+# Usage: cli.sh KAIGI2XLSX GEN_FIXTURES WORKDIR
+set -uo pipefail
+bin=$1 gen=$2 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work" && mkdir -p "$work/in" "$work/out"
+failed=0
+
+# expect NAME STATUS PATTERN -- COMMAND...: runs COMMAND, checks its exit status and that
+# stdout+stderr match PATTERN (grep -E).
+expect() {
+  local name=$1 status=$2 pattern=$3
+  shift 4
+  local out
+  out=$("$@" 2>&1)
+  local got=$?
+  if [ "$got" -ne "$status" ]; then
+    echo "FAIL $name: exit status $got, expected $status"; echo "$out" | head -5; failed=1
+  elif ! grep -qE -- "$pattern" <<<"$out"; then
+    echo "FAIL $name: output does not match /$pattern/"; echo "$out" | head -5; failed=1
+  else
+    echo "ok   $name"
+  fi
+}
+
+expect help 0 "--output" -- "$bin" --help
+expect help-exit-codes 0 "Exit status" -- "$bin" --help
+expect version 0 "^kaigi2xlsx [0-9]" -- "$bin" --version
+expect no-input 2 "no INPUT" -- "$bin"
+expect bad-format 2 "unknown format \"pdf\"" -- "$bin" --format pdf x.pdf
+expect bad-option 2 "Unknown option" -- "$bin" --no-such-option
+
+"$gen" "$here/fixtures/specs/basic.spec" "$work/in/good.pdf" "$work/good.expected.json" || failed=1
+printf 'this is not a PDF\n' >"$work/in/bad.pdf"
+: >"$work/in/empty.pdf"
+
+expect missing-file 1 "missing\.pdf: cannot read file" -- "$bin" -q -o "$work/out" "$work/missing.pdf"
+expect not-a-pdf 1 "bad\.pdf: not a PDF" -- "$bin" -q -o "$work/out" "$work/in/bad.pdf"
+for f in bad empty; do
+  if ls "$work/out/$f".* >/dev/null 2>&1; then echo "FAIL $f: output left behind"; failed=1; fi
+done
+
+# A directory: every PDF in it, sorted; the bad ones fail, the good one converts.
+expect batch 1 "empty\.pdf: " -- "$bin" -o "$work/out" "$work/in"
+for ext in json xlsx; do
+  [ -s "$work/out/good.$ext" ] || { echo "FAIL batch: good.$ext missing"; failed=1; }
+done
+leftovers=$(find "$work/out" -name '.*' -type f | wc -l)
+[ "$leftovers" -eq 0 ] || { echo "FAIL batch: $leftovers temporary files left"; failed=1; }
+
+expect json-only 0 "good\.json" -- "$bin" --format json -o "$work/json" "$work/in/good.pdf"
+[ ! -e "$work/json/good.xlsx" ] || { echo "FAIL json-only: xlsx written"; failed=1; }
+
+# Profiles: a malformed file names its line; a bad pattern names its key.
+printf '[profile]\nname = x\nthis line is broken\n' >"$work/broken.ini"
+expect profile-broken 2 "line 3" -- "$bin" --profile "$work/broken.ini" "$work/in/good.pdf"
+printf '[profile]\nname = x\npage_number = ^\\d+$\nitem_marker = ^・\n[section 1]\nheading = (unclosed\n' \
+  >"$work/badre.ini"
+expect profile-bad-regex 2 "heading" -- "$bin" --profile "$work/badre.ini" "$work/in/good.pdf"
+
+exit $failed

@@ -1,0 +1,471 @@
+/* test_segment: reports, sections, table rows and items from pages built in C. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "clean.h"
+#include "segment.h"
+#include "testutil.h"
+
+#define SIZE 10.5
+#define PITCH 18.0
+#define LEFT 56.0
+/* A full body line: 46 wide characters from LEFT. */
+#define BODY_CHARS 46
+#define COL2 290.0
+
+static const char title[] =
+    "令和２年度 精神障害にも対応した地域包括ケアシステム構築支援事業 AD合同会議「事前課題」";
+
+typedef struct {
+  k2x_profile *profile;
+  k2x_regions *regions;
+  k2x_doc *doc;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = g_new0(fixture, 1);
+  f->profile = k2x_profile_new_default();
+  f->regions = k2x_regions_new_default();
+  f->doc = k2x_doc_new();
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  k2x_doc_free(f->doc);
+  k2x_regions_free(f->regions);
+  k2x_profile_free(f->profile);
+  g_free(f);
+  return 0;
+}
+
+/* Runs clean and segment over pages the way convert does; takes ownership of the pages. */
+static void run(fixture *f, k2x_page **pages, int n) {
+  k2x_segmenter *seg = k2x_segmenter_new(f->doc, f->profile, f->regions);
+  for (int i = 0; i < n; i++) {
+    k2x_clean_page(pages[i], i > 0 ? pages[i - 1] : NULL, i + 1 < n ? pages[i + 1] : NULL,
+                   f->profile, f->regions);
+    k2x_segmenter_add_page(seg, pages[i]);
+  }
+  k2x_segmenter_finish(seg);
+  k2x_segmenter_free(seg);
+  f->doc->pages = n;
+  for (int i = 0; i < n; i++)
+    k2x_page_free(pages[i]);
+}
+
+/* Text laid out on the next line at x; y moves down one line. */
+static void line(GArray *g, double x, double *y, const char *text) {
+  tu_add_text(g, x, *y, SIZE, text);
+  *y += PITCH;
+}
+
+/* A row of two cells side by side on the same line. */
+static void cells(GArray *g, double *y, const char *goal, const char *status) {
+  if (goal)
+    tu_add_text(g, LEFT, *y, SIZE, goal);
+  if (status)
+    tu_add_text(g, COL2, *y, SIZE, status);
+  *y += PITCH;
+}
+
+static void header(GArray *g, double *y, gboolean with_title, const char *label) {
+  if (with_title)
+    line(g, 70, y, title);
+  if (label) {
+    /* Right-aligned at the body's right edge. */
+    double w = g_utf8_strlen(label, -1) * SIZE;
+    line(g, LEFT + BODY_CHARS * SIZE - w, y, label);
+  }
+  *y += 8;
+}
+
+/* A body line of exactly n wide characters, repeating pattern. */
+static char *chars(const char *pattern, int n) {
+  GString *s = g_string_new(NULL);
+  glong len = g_utf8_strlen(pattern, -1);
+  for (int i = 0; i < n; i++) {
+    const char *p = g_utf8_offset_to_pointer(pattern, i % len);
+    g_string_append_len(s, p, g_utf8_next_char(p) - p);
+  }
+  return g_string_free(s, FALSE);
+}
+
+static const k2x_section *section(const k2x_report *r, guint i) {
+  assert_true(i < r->sections->len);
+  return g_ptr_array_index(r->sections, i);
+}
+
+static const char *cell(const k2x_section *s, guint row, guint col) {
+  assert_true(row < s->rows->len);
+  const k2x_row *r = g_ptr_array_index(s->rows, row);
+  return ((const k2x_cell *)g_ptr_array_index(r->cells, col))->text;
+}
+
+static const char *item(const k2x_section *s, guint i) {
+  assert_true(i < s->items->len);
+  return ((const k2x_item *)g_ptr_array_index(s->items, i))->text;
+}
+
+/* Sections 2–4 with the given items each (NULL-terminated lists of wrapped lines). */
+static void list_sections(GArray *g, double *y) {
+  line(g, LEFT, y, "２．支援事業の成果");
+  line(g, LEFT, y, "・研修を開催した。");
+  line(g, LEFT, y, "３．次年度に向けた課題等");
+  line(g, LEFT, y, "・課題がある。");
+  line(g, LEFT, y, "４．課題の解決に向けた 令和３年度の取組方針");
+  line(g, LEFT, y, "・継続する。");
+}
+
+static void test_segment_items_split_by_marker_and_paragraph_end(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, "青森県・津軽圏域");
+  line(g, LEFT, &y, "２．支援事業の成果");
+  g_autofree char *full1 = chars("・密着アドバイザーが地域移行に係る関係機関等へ周知した", BODY_CHARS);
+  line(g, LEFT, &y, full1);
+  line(g, LEFT + SIZE, &y, "た。");
+  g_autofree char *full2 = chars("今年度は新型コロナの影響で多くの取組が中止となった", BODY_CHARS);
+  line(g, LEFT, &y, full2);
+  line(g, LEFT, &y, "まえ必要がある。");
+  line(g, LEFT, &y, "次の段落です。");
+  /* A number and a space after a full line is a wrapped figure, not a new entry. */
+  g_autofree char *full3 = chars("支援の数値目標は", BODY_CHARS);
+  line(g, LEFT, &y, full3);
+  line(g, LEFT, &y, "3 か所とした。");
+  line(g, LEFT, &y, "①番号付きの項目");
+  k2x_page *pages[] = {tu_page(1, g)};
+  run(f, pages, 1);
+
+  assert_int_equal(f->doc->reports->len, 1);
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_section *s = section(r, 0);
+  assert_int_equal(s->number, 2);
+  assert_int_equal(s->items->len, 5);
+  g_autofree char *want1 = g_strconcat(full1, "た。", NULL);
+  assert_string_equal(item(s, 0), want1);
+  g_autofree char *want2 = g_strconcat(full2, "まえ必要がある。", NULL);
+  assert_string_equal(item(s, 1), want2);
+  assert_string_equal(item(s, 2), "次の段落です。");
+  g_autofree char *want4 = g_strconcat(full3, "3 か所とした。", NULL);
+  assert_string_equal(item(s, 3), want4);
+  assert_string_equal(item(s, 4), "①番号付きの項目");
+  assert_string_equal(((const k2x_item *)g_ptr_array_index(s->items, 4))->marker, "①");
+}
+
+/* Word-style table: rows are apart by no more than lines are, so a row starts where every
+ * column has finished its paragraph. */
+static void test_segment_table_rows_from_paragraph_ends(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, "青森県・津軽圏域");
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  tu_add_text(g, 100, y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g, 380, y, SIZE, "取組状況");
+  y += PITCH;
+  g_autofree char *goal_full = chars("病院管理部門関係者等の地域移行", 20);
+  g_autofree char *status_full = chars("精神保健福祉審議会等において県の取組", 22);
+  cells(g, &y, goal_full, status_full);
+  cells(g, &y, "が促進される", "説明した");
+  cells(g, &y, "長期入院患者の現状を知る", "・情報提供した");
+  cells(g, &y, NULL, "・研修を計画した");
+  cells(g, &y, "設置に関する意見交換", "了承した");
+  list_sections(g, &y);
+  k2x_page *pages[] = {tu_page(1, g)};
+  run(f, pages, 1);
+
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_section *s = section(r, 0);
+  assert_true(s->is_table);
+  assert_int_equal(s->header->len, 2);
+  assert_string_equal(g_ptr_array_index(s->header, 0), "令和２年度の達成目標");
+  assert_string_equal(g_ptr_array_index(s->header, 1), "取組状況");
+  assert_int_equal(s->rows->len, 3);
+  g_autofree char *g0 = g_strconcat(goal_full, "が促進される", NULL);
+  g_autofree char *s0 = g_strconcat(status_full, "説明した", NULL);
+  assert_string_equal(cell(s, 0, 0), g0);
+  assert_string_equal(cell(s, 0, 1), s0);
+  assert_string_equal(cell(s, 1, 0), "長期入院患者の現状を知る");
+  assert_string_equal(cell(s, 1, 1), "・情報提供した\n・研修を計画した");
+  assert_string_equal(cell(s, 2, 1), "了承した");
+  assert_int_equal(s->items->len, 0);
+  assert_int_equal(r->sections->len, 4);
+}
+
+/* A goal's second paragraph beside a status still running stays in the same row; a blank
+ * band across the table starts the next one. */
+static void test_segment_table_rows_from_gaps(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, NULL);
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  tu_add_text(g, 100, y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g, 380, y, SIZE, "取組状況");
+  y += PITCH + 8;
+  g_autofree char *status_full = chars("全体部会や区部会コアメンバー会議で支援対象", 22);
+  cells(g, &y, "数値目標（6 件）", status_full);
+  cells(g, &y, "→3 件達成", status_full);
+  cells(g, &y, NULL, status_full);
+  /* The status ends on a full line, so only the blank band tells the row has ended. */
+  y += 10;
+  cells(g, &y, "相談支援の簡素化", "協力依頼を実施。");
+  y += 10;
+  list_sections(g, &y);
+  k2x_page *pages[] = {tu_page(1, g)};
+  run(f, pages, 1);
+
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_section *s = section(r, 0);
+  assert_int_equal(s->rows->len, 2);
+  assert_string_equal(cell(s, 0, 0), "数値目標（6 件）\n→3 件達成");
+  g_autofree char *s0 = g_strconcat(status_full, status_full, status_full, NULL);
+  assert_string_equal(cell(s, 0, 1), s0);
+  assert_string_equal(cell(s, 1, 0), "相談支援の簡素化");
+}
+
+/* Content order does not matter: the same page with its glyphs shuffled (columns interleaved,
+ * label first or last) gives the same result. */
+static void test_segment_glyph_order_does_not_matter(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, "茨城県");
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  tu_add_text(g, 100, y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g, 380, y, SIZE, "取組状況");
+  y += PITCH;
+  cells(g, &y, "目標一", "状況一");
+  cells(g, &y, "目標二", "状況二");
+  list_sections(g, &y);
+  /* Reverse, then interleave halves: a worst case for content-order readers. */
+  GArray *shuffled = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  for (guint i = 0; i < g->len; i++) {
+    guint j = (i % 2) ? g->len - 1 - i / 2 : i / 2;
+    g_array_append_val(shuffled, g_array_index(g, k2x_glyph, j));
+  }
+  g_array_unref(g);
+  k2x_page *pages[] = {tu_page(1, shuffled)};
+  run(f, pages, 1);
+
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  assert_string_equal(r->label, "茨城県");
+  const k2x_section *s = section(r, 0);
+  assert_int_equal(s->rows->len, 2);
+  assert_string_equal(cell(s, 0, 0), "目標一");
+  assert_string_equal(cell(s, 0, 1), "状況一");
+  assert_string_equal(cell(s, 1, 0), "目標二");
+  assert_string_equal(cell(s, 1, 1), "状況二");
+}
+
+/* A label at the foot of a report's last page closes that report; a label under the title
+ * opens the next. */
+static void test_segment_label_after_body_and_before(void **state) {
+  fixture *f = *state;
+  GArray *g1 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g1, &y, TRUE, NULL);
+  line(g1, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  line(g1, LEFT, &y, "２．支援事業の成果");
+  line(g1, LEFT, &y, "・一つ目");
+  y = 760;
+  double w = 3 * SIZE;
+  line(g1, LEFT + BODY_CHARS * SIZE - w, &y, "茨城県");
+  GArray *g2 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  y = 40;
+  header(g2, &y, TRUE, "栃木県・県南圏域");
+  line(g2, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  line(g2, LEFT, &y, "２．支援事業の成果");
+  line(g2, LEFT, &y, "・二つ目");
+  k2x_page *pages[] = {tu_page(1, g1), tu_page(2, g2)};
+  run(f, pages, 2);
+
+  assert_int_equal(f->doc->reports->len, 2);
+  const k2x_report *a = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_report *b = g_ptr_array_index(f->doc->reports, 1);
+  assert_string_equal(a->label, "茨城県");
+  assert_string_equal(a->region.prefecture, "茨城県");
+  assert_string_equal(a->region.area, "");
+  assert_int_equal(a->region.source, K2X_REGION_LABEL);
+  assert_string_equal(b->label, "栃木県・県南圏域");
+  assert_string_equal(b->region.area, "県南圏域");
+  assert_int_equal(a->page_first, 1);
+  assert_int_equal(a->page_last, 1);
+  assert_int_equal(b->page_first, 2);
+  assert_non_null(a->title);
+}
+
+static gboolean has_warning(const k2x_report *r, const char *code) {
+  for (guint i = 0; i < r->warnings->len; i++)
+    if (strcmp(((const k2x_warning *)g_ptr_array_index(r->warnings, i))->code, code) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Two reports on one page: the first report's label after its body, then the second
+ * report's title and label. */
+static void test_segment_two_reports_on_one_page(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, NULL);
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  line(g, LEFT, &y, "２．支援事業の成果");
+  line(g, LEFT, &y, "・一つ目");
+  header(g, &y, FALSE, "茨城県");
+  header(g, &y, TRUE, "葛飾区");
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  line(g, LEFT, &y, "２．支援事業の成果");
+  line(g, LEFT, &y, "・二つ目");
+  k2x_page *pages[] = {tu_page(1, g)};
+  run(f, pages, 1);
+
+  assert_int_equal(f->doc->reports->len, 2);
+  const k2x_report *a = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_report *b = g_ptr_array_index(f->doc->reports, 1);
+  assert_string_equal(a->label, "茨城県");
+  assert_string_equal(b->label, "葛飾区");
+  assert_string_equal(b->region.prefecture, "東京都");
+  assert_false(has_warning(a, "label_extra"));
+  assert_false(has_warning(b, "label_extra"));
+}
+
+static void test_segment_region_inferred_or_missing(void **state) {
+  fixture *f = *state;
+  GArray *g1 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g1, &y, TRUE, NULL);
+  line(g1, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  line(g1, LEFT, &y, "２．支援事業の成果");
+  line(g1, LEFT, &y, "・熊本市の計画に沿って熊本市内で実施した。");
+  GArray *g2 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  y = 40;
+  header(g2, &y, TRUE, NULL);
+  line(g2, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  line(g2, LEFT, &y, "２．支援事業の成果");
+  line(g2, LEFT, &y, "・地名のない本文。");
+  k2x_page *pages[] = {tu_page(1, g1), tu_page(2, g2)};
+  run(f, pages, 2);
+
+  const k2x_report *a = g_ptr_array_index(f->doc->reports, 0);
+  assert_null(a->label);
+  assert_int_equal(a->region.source, K2X_REGION_BODY);
+  assert_string_equal(a->region.prefecture, "熊本県");
+  assert_string_equal(a->region.area, "熊本市");
+  assert_true(has_warning(a, "region_inferred"));
+  const k2x_report *b = g_ptr_array_index(f->doc->reports, 1);
+  assert_int_equal(b->region.source, K2X_REGION_NONE);
+  assert_true(has_warning(b, "region_missing"));
+}
+
+/* A row whose status runs on over the page break stays one row; the repeated header row on
+ * the new page is not a row. */
+static void test_segment_row_continues_across_pages(void **state) {
+  fixture *f = *state;
+  GArray *g1 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g1, &y, TRUE, "青森県");
+  line(g1, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  tu_add_text(g1, 100, y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g1, 380, y, SIZE, "取組状況");
+  y += PITCH;
+  g_autofree char *status_full = chars("新型コロナウイルスの感染拡大で集合しての会合", 22);
+  cells(g1, &y, "目標一", "状況一");
+  cells(g1, &y, "各区連絡会議", status_full);
+  GArray *g2 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  y = 40;
+  header(g2, &y, TRUE, NULL);
+  tu_add_text(g2, 100, y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g2, 380, y, SIZE, "取組状況");
+  y += PITCH;
+  cells(g2, &y, NULL, "を実施した。");
+  cells(g2, &y, "目標三", "状況三");
+  list_sections(g2, &y);
+  k2x_page *pages[] = {tu_page(1, g1), tu_page(2, g2)};
+  run(f, pages, 2);
+
+  assert_int_equal(f->doc->reports->len, 1);
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_section *s = section(r, 0);
+  assert_int_equal(s->rows->len, 3);
+  g_autofree char *want = g_strconcat(status_full, "を実施した。", NULL);
+  assert_string_equal(cell(s, 1, 1), want);
+  const k2x_row *row = g_ptr_array_index(s->rows, 1);
+  assert_int_equal(row->page_first, 1);
+  assert_int_equal(row->page_last, 2);
+  assert_int_equal(r->page_last, 2);
+}
+
+/* Every line gets one role; text no rule claims is reported, not dropped. */
+static void test_segment_every_line_accounted(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, "青森県");
+  line(g, LEFT, &y, "迷子の行");
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  tu_add_text(g, 100, y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g, 380, y, SIZE, "取組状況");
+  y += PITCH;
+  cells(g, &y, "目標一", "状況一");
+  /* A note across both columns under the table is text of section 1, outside the table. */
+  g_autofree char *note = chars("※新型コロナウイルス感染症対応により事業の開始時期が延期", 40);
+  line(g, LEFT, &y, note);
+  list_sections(g, &y);
+  y = 800;
+  line(g, 290, &y, "1");
+  k2x_page *pages[] = {tu_page(1, g)};
+  guint lines = pages[0]->lines->len;
+  run(f, pages, 1);
+
+  const int *roles = f->doc->line_roles;
+  int total = 0;
+  for (int i = 0; i < K2X_ROLE_COUNT; i++)
+    total += roles[i];
+  assert_int_equal(total, (int)lines);
+  assert_int_equal(roles[K2X_ROLE_NONE], 0);
+  assert_int_equal(roles[K2X_ROLE_TITLE], 1);
+  assert_int_equal(roles[K2X_ROLE_LABEL], 1);
+  assert_int_equal(roles[K2X_ROLE_HEADING], 4);
+  assert_int_equal(roles[K2X_ROLE_TABLE_HEADER], 1);
+  assert_int_equal(roles[K2X_ROLE_CELL], 1);
+  assert_int_equal(roles[K2X_ROLE_ITEM], 4);
+  assert_int_equal(roles[K2X_ROLE_UNASSIGNED], 1);
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  assert_int_equal(section(r, 0)->items->len, 1);
+  /* The stray line came before any section: a warning says where and what. */
+  assert_int_equal(f->doc->warnings->len, 1);
+  const k2x_warning *w = g_ptr_array_index(f->doc->warnings, 0);
+  assert_string_equal(w->code, "text_unassigned");
+  assert_int_equal(w->page, 1);
+  assert_non_null(strstr(w->message, "迷子の行"));
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_segment_items_split_by_marker_and_paragraph_end,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_rows_from_paragraph_ends, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_rows_from_gaps, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_glyph_order_does_not_matter, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_segment_label_after_body_and_before, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_segment_two_reports_on_one_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_region_inferred_or_missing, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_segment_row_continues_across_pages, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_segment_every_line_accounted, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

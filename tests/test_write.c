@@ -1,0 +1,383 @@
+/* test_write: the workbook writer — atomic output, sheet names, shape read back by openpyxl. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <glib/gstdio.h>
+
+#include "profile.h"
+#include "writer.h"
+
+#define PYTHON "/usr/bin/python3"
+#define TABLE_SHEET "達成目標・取組状況"
+
+/* The default profile's sheets, in workbook order. */
+#define DEFAULT_SHEETS "報告一覧", TABLE_SHEET, "成果", "課題", "取組方針", "全項目", "警告"
+
+typedef struct {
+  char *dir;
+  k2x_profile *profile;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = g_new0(fixture, 1);
+  f->dir = g_dir_make_tmp("k2x-write-XXXXXX", NULL);
+  f->profile = k2x_profile_new_default();
+  *state = f;
+  return f->dir ? 0 : -1;
+}
+
+/* Removes dir and what the tests put in it, one level of subdirectories deep. */
+static void remove_tree(const char *dir) {
+  g_chmod(dir, 0700);
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name(d));) {
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_DIR))
+      remove_tree(path);
+    else
+      g_unlink(path);
+  }
+  g_rmdir(dir);
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  remove_tree(f->dir);
+  k2x_profile_free(f->profile);
+  g_free(f->dir);
+  g_free(f);
+  return 0;
+}
+
+static void set_string(char **field, const char *value) {
+  g_free(*field);
+  *field = g_strdup(value);
+}
+
+static void row_fill(k2x_row *row, int first, int last, const char *goal, const char *status) {
+  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 0))->text, goal);
+  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 1))->text, status);
+  row->page_first = first;
+  row->page_last = last;
+}
+
+/* Two reports: the first labelled, with a two-row table and every list section; the second
+ * unlabelled, its region inferred from the body, with a section the profile does not know.
+ * Sheet rows: 報告一覧 2, table 2, 成果 3, 課題 1, 取組方針 3, 全項目 13, 警告 2. */
+#define DOC_ROWS "報告一覧=2," TABLE_SHEET "=2,成果=3,課題=1,取組方針=3,全項目=13,警告=2"
+static k2x_doc *doc_build(const char *file) {
+  k2x_doc *doc = k2x_doc_new();
+  doc->file = g_strdup(file);
+  doc->profile = g_strdup("ad-jizenkadai");
+  doc->pages = 4;
+  k2x_doc_add_warning(doc, "page_no_text", 4, "%d 頁に文字がありません", 4);
+
+  k2x_report *r = k2x_doc_add_report(doc);
+  r->page_first = 1;
+  r->page_last = 2;
+  r->label = g_strdup("青森県（津軽圏域）");
+  set_string(&r->region.prefecture, "青森県");
+  set_string(&r->region.area, "津軽圏域");
+  r->region.source = K2X_REGION_LABEL;
+  k2x_section *s = k2x_report_add_section(r, 1, "令和２年度の達成目標・取組状況", TRUE);
+  g_ptr_array_add(s->header, g_strdup("令和２年度の達成目標"));
+  g_ptr_array_add(s->header, g_strdup("取組状況"));
+  row_fill(k2x_section_add_row(s, 2), 1, 1, "協議の場を設置する",
+           "年４回開催した。\n２回目から当事者が参加した。");
+  row_fill(k2x_section_add_row(s, 2), 1, 2, "ピアサポーターを養成する", "");
+  k2x_section_add_item(s, "※", "※ 表の外の注記", 2);
+  s = k2x_report_add_section(r, 2, "支援事業の成果", FALSE);
+  k2x_section_add_item(s, "・", "・関係者の顔の見える関係ができた", 2);
+  k2x_section_add_item(s, "・", "・退院者が増えた", 2);
+  s = k2x_report_add_section(r, 3, "次年度に向けた課題", FALSE);
+  k2x_section_add_item(s, "", "人材の確保", 2);
+  s = k2x_report_add_section(r, 4, "課題の解決に向けた令和３年度の取組方針", FALSE);
+  k2x_section_add_item(s, "①", "①研修を続ける", 2);
+  k2x_section_add_item(s, "②", "②圏域で検討会を開く", 0);
+
+  r = k2x_doc_add_report(doc);
+  r->page_first = 3;
+  r->page_last = 4;
+  set_string(&r->region.prefecture, "岩手県");
+  r->region.source = K2X_REGION_BODY;
+  k2x_report_add_warning(r, "region_inferred", 3, "地域を本文から推定しました（%s）", "岩手県");
+  s = k2x_report_add_section(r, 2, "支援事業の成果", FALSE);
+  k2x_section_add_item(s, "", "アドバイザーの助言で計画ができた", 3);
+  s = k2x_report_add_section(r, 4, "取組方針", FALSE);
+  k2x_section_add_item(s, "", "市町村と連携する", 3);
+  s = k2x_report_add_section(r, 7, "その他", FALSE);
+  k2x_section_add_item(s, "", "プロファイルにない節", 4);
+  return doc;
+}
+
+/* Fails if dir holds anything but the names given (NULL-terminated). */
+static void assert_dir_holds(const char *dir, ...) G_GNUC_NULL_TERMINATED;
+static void assert_dir_holds(const char *dir, ...) {
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  assert_non_null(d);
+  for (const char *name; (name = g_dir_read_name(d));) {
+    gboolean wanted = FALSE;
+    va_list ap;
+    va_start(ap, dir);
+    for (const char *w; (w = va_arg(ap, const char *));)
+      wanted = wanted || strcmp(name, w) == 0;
+    va_end(ap);
+    if (!wanted)
+      fail_msg("unexpected file left in %s: %s", dir, name);
+  }
+}
+
+/* The reader script: $K2X_CHECK_XLSX, else next to this source file. NULL when absent. */
+static char *checker_path(void) {
+  const char *env = g_getenv("K2X_CHECK_XLSX");
+  g_autofree char *dir = g_path_get_dirname(__FILE__);
+  char *path = env ? g_strdup(env) : g_build_filename(dir, "check_xlsx.py", NULL);
+  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR) ||
+      !g_file_test(PYTHON, G_FILE_TEST_IS_EXECUTABLE)) {
+    g_free(path);
+    return NULL;
+  }
+  return path;
+}
+
+/* Runs check_xlsx.py --no-json on xlsx with the given extra arguments (NULL-terminated);
+ * skips the test when python3 or the script is missing. */
+static void check_xlsx(const char *xlsx, ...) G_GNUC_NULL_TERMINATED;
+static void check_xlsx(const char *xlsx, ...) {
+  g_autofree char *script = checker_path();
+  if (!script) {
+    print_message("check_xlsx.py or " PYTHON " not found: workbook not read back\n");
+    skip();
+  }
+  g_autoptr(GPtrArray) argv = g_ptr_array_new();
+  g_ptr_array_add(argv, PYTHON);
+  g_ptr_array_add(argv, script);
+  g_ptr_array_add(argv, (gpointer)xlsx);
+  g_ptr_array_add(argv, "--no-json");
+  va_list ap;
+  va_start(ap, xlsx);
+  for (const char *a; (a = va_arg(ap, const char *));)
+    g_ptr_array_add(argv, (gpointer)a);
+  va_end(ap);
+  g_ptr_array_add(argv, NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  GError *error = NULL;
+  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                    &status, &error))
+    fail_msg("cannot run %s: %s", PYTHON, error->message);
+  if (!g_spawn_check_wait_status(status, NULL))
+    fail_msg("check_xlsx.py failed:\n%s%s", out, err);
+}
+
+static void write_ok(const k2x_doc *const *docs, guint n, const k2x_profile *profile,
+                     const char *path) {
+  GError *error = NULL;
+  k2x_error rc = k2x_write_xlsx(docs, n, profile, path, &error);
+  if (rc != K2X_OK)
+    fail_msg("k2x_write_xlsx: %s", error ? error->message : "no message");
+  assert_null(error);
+}
+
+/* Expects K2X_ERR_WRITE with a k2x-writer error that names path. */
+static void write_fails(const k2x_doc *const *docs, const k2x_profile *profile,
+                        const char *path) {
+  GError *error = NULL;
+  assert_int_equal(k2x_write_xlsx(docs, 1, profile, path, &error), K2X_ERR_WRITE);
+  assert_non_null(error);
+  assert_true(g_error_matches(error, g_quark_from_static_string("k2x-writer"), K2X_ERR_WRITE));
+  if (!strstr(error->message, path))
+    fail_msg("message does not name %s: %s", path, error->message);
+  g_error_free(error);
+}
+
+static void test_write_workbook_read_back(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("R2_jizenkadai.pdf");
+  const k2x_doc *docs[] = {d};
+  g_autofree char *path = g_build_filename(f->dir, "R2_jizenkadai.xlsx", NULL);
+  write_ok(docs, 1, f->profile, path);
+  assert_true(g_file_test(path, G_FILE_TEST_IS_REGULAR));
+  assert_dir_holds(f->dir, "R2_jizenkadai.xlsx", NULL);
+  k2x_doc_free(d);
+  check_xlsx(path, "--expect-sheets", DEFAULT_SHEETS, "--expect-rows", DOC_ROWS,
+             "--expect-header",
+             TABLE_SHEET "=ファイル,報告No,都道府県,圏域等,行No,令和２年度の達成目標,取組状況,"
+                         "頁,終了頁",
+             "--expect-property", "title=kaigi2xlsx: R2_jizenkadai.pdf", "--expect-property",
+             "subject=R2_jizenkadai.pdf", "--expect-property", "creator=kaigi2xlsx", NULL);
+}
+
+static void test_write_combined_docs(void **state) {
+  fixture *f = *state;
+  k2x_doc *a = doc_build("R2.pdf"), *b = doc_build("R3.pdf"), *c = doc_build("R4.pdf");
+  const k2x_doc *docs[] = {a, b, c};
+  g_autofree char *path = g_build_filename(f->dir, "all.xlsx", NULL);
+  write_ok(docs, 3, f->profile, path);
+  k2x_doc_free(a);
+  k2x_doc_free(b);
+  k2x_doc_free(c);
+  check_xlsx(path, "--expect-rows",
+             "報告一覧=6," TABLE_SHEET "=6,成果=9,課題=3,取組方針=9,全項目=39,警告=6",
+             "--expect-property", "title=kaigi2xlsx: R2.pdf ほか 2 件", "--expect-property",
+             "subject=R2.pdf, R3.pdf, R4.pdf", NULL);
+}
+
+static void test_write_no_docs(void **state) {
+  fixture *f = *state;
+  g_autofree char *path = g_build_filename(f->dir, "empty.xlsx", NULL);
+  write_ok(NULL, 0, f->profile, path);
+  /* Header-only sheets still get the filter and the profile's column names. */
+  check_xlsx(path, "--expect-sheets", DEFAULT_SHEETS, "--expect-rows",
+             "報告一覧=0," TABLE_SHEET "=0,成果=0,全項目=0,警告=0", "--expect-header",
+             TABLE_SHEET "=ファイル,報告No,都道府県,圏域等,行No,達成目標,取組状況,頁,終了頁",
+             NULL);
+}
+
+static void test_write_temp_path(void **state) {
+  fixture *f = *state;
+  g_autofree char *path = g_build_filename(f->dir, "out.xlsx", NULL);
+  GError *error = NULL;
+  g_autofree char *tmp = k2x_writer_temp_path(path, &error);
+  assert_non_null(tmp);
+  assert_null(error);
+  g_autofree char *dir = g_path_get_dirname(tmp);
+  g_autofree char *base = g_path_get_basename(tmp);
+  assert_string_equal(dir, f->dir);
+  assert_true(g_str_has_prefix(base, ".out.xlsx."));
+  assert_int_equal(strlen(base), strlen(".out.xlsx.XXXXXX"));
+  GStatBuf st;
+  assert_int_equal(g_stat(tmp, &st), 0);
+  assert_int_equal(st.st_mode & 0777, 0600);
+  assert_int_equal(st.st_size, 0);
+  g_unlink(tmp);
+}
+
+static void test_write_missing_dir(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("a.pdf");
+  const k2x_doc *docs[] = {d};
+  g_autofree char *path = g_build_filename(f->dir, "no-such-dir", "out.xlsx", NULL);
+  write_fails(docs, f->profile, path);
+  assert_dir_holds(f->dir, NULL);
+  k2x_doc_free(d);
+}
+
+static void test_write_unwritable_dir(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("a.pdf");
+  const k2x_doc *docs[] = {d};
+  /* A regular file where the directory should be stops even root. */
+  g_autofree char *file = g_build_filename(f->dir, "file", NULL);
+  assert_true(g_file_set_contents(file, "x", 1, NULL));
+  g_autofree char *under_file = g_build_filename(file, "out.xlsx", NULL);
+  write_fails(docs, f->profile, under_file);
+  assert_dir_holds(f->dir, "file", NULL);
+  /* Permissions stop everyone else. */
+  if (geteuid() != 0) {
+    g_autofree char *ro = g_build_filename(f->dir, "ro", NULL);
+    assert_int_equal(g_mkdir(ro, 0500), 0);
+    g_autofree char *path = g_build_filename(ro, "out.xlsx", NULL);
+    write_fails(docs, f->profile, path);
+    assert_dir_holds(ro, NULL);
+  }
+  k2x_doc_free(d);
+}
+
+static void test_write_rename_fails(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("a.pdf");
+  const k2x_doc *docs[] = {d};
+  /* The workbook is complete but cannot replace a directory: the temporary file goes. */
+  g_autofree char *path = g_build_filename(f->dir, "taken.xlsx", NULL);
+  g_autofree char *inside = g_build_filename(path, "keep", NULL);
+  assert_int_equal(g_mkdir(path, 0700), 0);
+  assert_true(g_file_set_contents(inside, "x", 1, NULL));
+  write_fails(docs, f->profile, path);
+  assert_dir_holds(f->dir, "taken.xlsx", NULL);
+  assert_true(g_file_test(path, G_FILE_TEST_IS_DIR));
+  k2x_doc_free(d);
+}
+
+/* A section group of a test profile. */
+static void profile_add_section(GString *ini, int number, gboolean table, const char *sheet) {
+  g_string_append_printf(ini, "[section %d]\nheading = 見出し%d\nsheet = %s\n", number, number,
+                         sheet);
+  if (table)
+    g_string_append(ini, "table = true\ncolumns = 目標;状況\n");
+}
+
+static void test_write_sheet_names_sanitised(void **state) {
+  fixture *f = *state;
+  const char *long_name =
+      "精神障害にも対応した地域包括ケアシステム構築支援事業における達成目標と取組状況等";
+  assert_int_equal(g_utf8_strlen(long_name, -1), 40);
+  g_autoptr(GString) ini = g_string_new("[profile]\nname = names\npage_number = ^\\d+$\n"
+                                        "item_marker = ^・\n");
+  profile_add_section(ini, 1, TRUE, "a/b:c*d?[e]");
+  profile_add_section(ini, 2, FALSE, long_name);
+  profile_add_section(ini, 3, FALSE, long_name);
+  profile_add_section(ini, 4, FALSE, "成果");
+  profile_add_section(ini, 5, FALSE, "成果");
+  profile_add_section(ini, 6, FALSE, "全項目");
+  profile_add_section(ini, 7, FALSE, "Notes");
+  profile_add_section(ini, 8, FALSE, "NOTES");
+  profile_add_section(ini, 9, FALSE, "'quoted'");
+  GError *error = NULL;
+  g_autoptr(k2x_profile) profile = k2x_profile_new_from_data(ini->str, ini->len, &error);
+  if (!profile)
+    fail_msg("test profile: %s", error->message);
+
+  g_autofree char *path = g_build_filename(f->dir, "names.xlsx", NULL);
+  write_ok(NULL, 0, profile, path);
+  g_autofree char *cut31 = g_utf8_substring(long_name, 0, 31);
+  g_autofree char *cut29 = g_utf8_substring(long_name, 0, 29);
+  g_autofree char *second = g_strconcat(cut29, "_2", NULL);
+  check_xlsx(path, "--expect-sheets", "報告一覧", "a_b_c_d__e_", cut31, second, "成果",
+             "成果_2", "全項目_2", "Notes", "NOTES_2", "_quoted_", "全項目", "警告",
+             "--expect-header", "a_b_c_d__e_=ファイル,報告No,都道府県,圏域等,行No,目標,状況,頁,終了頁",
+             NULL);
+}
+
+static void test_write_long_cell_truncated(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("long.pdf");
+  k2x_report *r = g_ptr_array_index(d->reports, 0);
+  k2x_section *s = g_ptr_array_index(r->sections, 1);
+  /* Three-byte characters, then one outside the BMP astride the limit. */
+  GString *text = g_string_new(NULL);
+  for (int i = 0; i < 32766; i++)
+    g_string_append(text, "あ");
+  g_string_append(text, "𠮷");
+  for (int i = 0; i < 5000; i++)
+    g_string_append(text, "い");
+  k2x_section_add_item(s, "", text->str, 2);
+  g_string_free(text, TRUE);
+  const k2x_doc *docs[] = {d};
+  g_autofree char *path = g_build_filename(f->dir, "long.xlsx", NULL);
+  write_ok(docs, 1, f->profile, path);
+  k2x_doc_free(d);
+  check_xlsx(path, "--expect-rows", "成果=4,全項目=14", NULL);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_write_workbook_read_back, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_combined_docs, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_no_docs, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_temp_path, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_missing_dir, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_unwritable_dir, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_rename_fails, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_sheet_names_sanitised, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_long_cell_truncated, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

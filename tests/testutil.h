@@ -1,0 +1,57 @@
+/* testutil: glyphs laid out in C, for the stage tests that start from extracted pages. */
+#ifndef K2X_TESTUTIL_H
+#define K2X_TESTUTIL_H
+
+#include <glib.h>
+
+#include "extract.h"
+
+/* A4 in points, the page size of every report. */
+#define TU_PAGE_WIDTH 595.28
+#define TU_PAGE_HEIGHT 841.89
+
+/* Appends one glyph per character of utf8, left to right from x with its top at y: wide
+ * characters are size wide, others size / 2, all size * 1.3 high. Spaces only advance x. */
+static inline void tu_add_text(GArray *glyphs, double x, double y, double size,
+                               const char *utf8) {
+  for (const char *p = utf8; *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    /* East Asian Wide and Fullwidth: kana, kanji, CJK punctuation, full-width forms. */
+    double advance = g_unichar_iswide(c) ? size : size / 2;
+    if (!g_unichar_isspace(c) && c != 0x3000) {
+      k2x_glyph g = {c, (float)x, (float)y, (float)(x + advance), (float)(y + size * 1.3),
+                     (float)size};
+      g_array_append_val(glyphs, g);
+    }
+    x += advance;
+  }
+}
+
+/* Width of utf8 as tu_add_text lays it out. */
+static inline double tu_text_width(double size, const char *utf8) {
+  double w = 0;
+  for (const char *p = utf8; *p; p = g_utf8_next_char(p))
+    w += g_unichar_iswide(g_utf8_get_char(p)) ? size : size / 2;
+  return w;
+}
+
+static inline GArray *tu_glyphs_new(void) {
+  return g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+}
+
+/* An A4 page built from glyphs (taken). */
+static inline k2x_page *tu_page(int number, GArray *glyphs) {
+  return k2x_page_new_from_glyphs(number, TU_PAGE_WIDTH, TU_PAGE_HEIGHT, glyphs);
+}
+
+/* The first line whose text starts with prefix, or NULL (lent). */
+static inline k2x_line *tu_find_line(const k2x_page *page, const char *prefix) {
+  for (guint i = 0; i < page->lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(page->lines, i);
+    if (g_str_has_prefix(l->text, prefix))
+      return l;
+  }
+  return NULL;
+}
+
+#endif
