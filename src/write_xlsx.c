@@ -572,11 +572,13 @@ k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_pro
     book_fail(&bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "new workbook");
   else
     book_write(&bk);
-  if (bk.err) {
-    if (bk.wb)
-      lxw_workbook_free(bk.wb); /* not closed, so nothing is written */
-  } else if ((bk.err = workbook_close(bk.wb)) != LXW_NO_ERROR)
-    bk.where = g_strdup("closing the workbook");
+  if (!bk.err) {
+    bk.err = workbook_close(bk.wb);
+    if (bk.err)
+      bk.where = g_strdup("closing the workbook");
+  } else if (bk.wb) {
+    lxw_workbook_free(bk.wb); /* not closed, so nothing is written */
+  }
   g_ptr_array_unref(bk.sheets);
   g_ptr_array_unref(bk.names);
   g_hash_table_unref(bk.columns);

@@ -14,7 +14,8 @@ char *k2x_writer_temp_path(const char *path, GError **error) {
   g_autofree char *name = g_strdup_printf(".%s.XXXXXX", base);
   /* In the same directory, so that the rename is atomic and never crosses file systems. */
   char *tmp = g_build_filename(dir, name, NULL);
-  int fd = g_mkstemp_full(tmp, O_RDWR, 0600);
+  /* 0666 less the umask, like any new file: staff share the outputs. */
+  int fd = g_mkstemp_full(tmp, O_RDWR, 0666);
   if (fd < 0) {
     int saved = errno;
     g_set_error(error, WRITER_ERROR, K2X_ERR_WRITE, "cannot create a temporary file for %s: %s",

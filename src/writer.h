@@ -19,8 +19,8 @@ k2x_error k2x_write_json(const k2x_doc *doc, const char *path, GError **error);
 k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_profile *profile,
                          const char *path, GError **error);
 
-/* A temporary path next to path ("dir/.name.XXXXXX"), created empty with mode 0600 so that a
- * rename lands in the same file system. Returns NULL with error set on failure. Caller frees
+/* A temporary path next to path ("dir/.name.XXXXXX"), created empty with the usual mode (0666
+ * less the umask), in the same file system so that a rename is atomic. Returns NULL with error set on failure. Caller frees
  * the string and removes the file if it does not rename it. */
 char *k2x_writer_temp_path(const char *path, GError **error);
 
