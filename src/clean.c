@@ -17,6 +17,25 @@ static gboolean matches(const GRegex *re, const char *norm) {
   return re && g_regex_match(re, norm, 0, NULL);
 }
 
+/* Whether line i and the line right under it read as one title: a long title wraps on a
+ * narrow page. */
+static gboolean title_wraps(const k2x_page *page, guint i, const k2x_profile *profile,
+                            const char *norm) {
+  if (!profile->title || i + 1 >= page->lines->len)
+    return FALSE;
+  g_autoptr(GMatchInfo) mi = NULL;
+  g_regex_match(profile->title, norm, G_REGEX_MATCH_PARTIAL_HARD, &mi);
+  if (!g_match_info_is_partial_match(mi))
+    return FALSE;
+  const k2x_line *l = g_ptr_array_index(page->lines, i);
+  const k2x_line *n = g_ptr_array_index(page->lines, i + 1);
+  if (n->box.y0 - l->box.y1 > l->size)
+    return FALSE;
+  g_autofree char *next = k2x_text_normalize(n->text);
+  g_autofree char *joined = g_strconcat(norm, next, NULL);
+  return matches(profile->title, joined);
+}
+
 static gboolean in_margin_zone(const k2x_page *page, const k2x_line *l) {
   double h = page->height > 0 ? page->height : 842;
   return l->box.y1 <= h * MARGIN_ZONE || l->box.y0 >= h * (1 - MARGIN_ZONE);
@@ -82,8 +101,8 @@ static void set_text_area(k2x_page *page, const k2x_page *prev) {
     left = 0;
     right = page->width;
   }
-  if (prev && n < 4 && fabs(prev->width - page->width) < 1 && prev->text_right > right) {
-    right = prev->text_right;
+  if (prev && n < 4 && fabs(prev->width - page->width) < 1 && prev->text_right > 0) {
+    right = MAX(right, prev->text_right);
     left = MIN(left, prev->text_left);
   }
   page->text_left = left;
@@ -121,10 +140,16 @@ void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
     g_autofree char *norm = k2x_text_normalize(l->text);
-    if (matches(profile->title, norm))
+    if (l->role != K2X_ROLE_NONE)
+      continue;
+    if (matches(profile->title, norm)) {
       l->role = K2X_ROLE_TITLE;
-    else if (is_page_number(page, i, profile, norm))
+    } else if (title_wraps(page, i, profile, norm)) {
+      l->role = K2X_ROLE_TITLE;
+      ((k2x_line *)g_ptr_array_index(lines, i + 1))->role = K2X_ROLE_TITLE;
+    } else if (is_page_number(page, i, profile, norm)) {
       l->role = K2X_ROLE_PAGE_NUMBER;
+    }
   }
   set_text_area(page, prev);
 

@@ -49,13 +49,17 @@ void k2x_segmenter_free(k2x_segmenter *seg) {
   g_free(seg);
 }
 
-/* The width of the first unbreakable piece of a line: a Latin word, or one character with the
- * punctuation that may not start a line after it. */
+/* The width of the first unbreakable piece of a line: opening brackets (which may not end a
+ * line), then a Latin word or one character, then the punctuation that may not start a line. */
 static double first_unit_width(const k2x_glyph *g, guint n) {
   if (n == 0)
     return 0;
-  guint i = 1;
-  if (g[0].c < 0x80 && g_ascii_isalnum((char)g[0].c)) {
+  guint i = 0;
+  while (i + 1 < n && k2x_text_no_line_end(g[i].c))
+    i++;
+  gunichar c = g[i].c;
+  i++;
+  if (c < 0x80 && g_ascii_isalnum((char)c)) {
     while (i < n && g[i].c < 0x80 && g_ascii_isgraph((char)g[i].c) &&
            g[i].x0 - g[i - 1].x1 < 0.15 * g[i].size)
       i++;
@@ -70,8 +74,10 @@ gboolean k2x_flow_breaks(const k2x_flow *flow, const k2x_glyph *glyphs, guint n)
     return FALSE;
   if (k2x_text_no_line_start(glyphs[0].c))
     return FALSE;
-  /* A little slack: the next character would have fitted if the room is about its width. */
-  return flow->room >= first_unit_width(glyphs, n) - 0.25 * flow->size;
+  /* The right edge is measured from the longest lines, so it can only be short of the real
+   * one: room enough for the next word means the line was ended on purpose. Half a point of
+   * slack for rounding. */
+  return flow->room >= first_unit_width(glyphs, n) - 0.5;
 }
 
 void k2x_text_append_line(char **text, const char *line, gboolean new_paragraph) {
@@ -254,14 +260,40 @@ static gboolean heading_position(const k2x_page *page, const k2x_line *l) {
   return l->box.x0 <= page->text_left + HEADING_INDENT * width;
 }
 
+/* The section line i heads, if any. A heading may wrap onto the line right under it; then
+ * *second is that line. */
+static const k2x_profile_section *match_heading(k2x_segmenter *seg, const k2x_page *page,
+                                                guint i, char **heading, k2x_line **second) {
+  const k2x_line *l = g_ptr_array_index(page->lines, i);
+  if (!heading_position(page, l))
+    return NULL;
+  const k2x_profile_section *ps = k2x_profile_match_heading(seg->profile, l->text, heading);
+  if (ps || i + 1 >= page->lines->len)
+    return ps;
+  k2x_line *n = g_ptr_array_index(page->lines, i + 1);
+  if (n->role != K2X_ROLE_NONE || n->box.y0 - l->box.y1 > l->size)
+    return NULL;
+  g_autofree char *joined = g_strdup(l->text);
+  k2x_text_append_line(&joined, n->text, FALSE);
+  ps = k2x_profile_match_heading(seg->profile, joined, heading);
+  if (ps)
+    *second = n;
+  return ps;
+}
+
 void k2x_segmenter_add_page(k2x_segmenter *seg, k2x_page *page) {
   g_autoptr(GPtrArray) batch = g_ptr_array_new();
   for (guint i = 0; i < page->lines->len; i++) {
     k2x_line *l = g_ptr_array_index(page->lines, i);
     switch (l->role) {
     case K2X_ROLE_TITLE:
-      g_free(seg->title);
-      seg->title = g_strdup(l->text);
+      /* A title wrapped over two lines comes as two title lines in a row. */
+      if (i > 0 && ((k2x_line *)g_ptr_array_index(page->lines, i - 1))->role == K2X_ROLE_TITLE)
+        k2x_text_append_line(&seg->title, l->text, FALSE);
+      else {
+        g_free(seg->title);
+        seg->title = g_strdup(l->text);
+      }
       seg->title_page = page->number;
       continue;
     case K2X_ROLE_LABEL:
@@ -273,13 +305,17 @@ void k2x_segmenter_add_page(k2x_segmenter *seg, k2x_page *page) {
       continue;
     }
     g_autofree char *heading = NULL;
-    const k2x_profile_section *ps =
-        heading_position(page, l) ? k2x_profile_match_heading(seg->profile, l->text, &heading)
-                                  : NULL;
+    k2x_line *second = NULL;
+    const k2x_profile_section *ps = match_heading(seg, page, i, &heading, &second);
     if (ps) {
       if (seg->table)
         flush_table(seg, page, batch);
       start_section(seg, ps, heading, page, l);
+      if (second) {
+        second->role = K2X_ROLE_HEADING;
+        seg->section->box = k2x_box_union(seg->section->box, second->box);
+        i++;
+      }
     } else if (seg->table) {
       g_ptr_array_add(batch, l);
     } else {

@@ -7,8 +7,9 @@
 #include "text.h"
 
 #define MAX_COLUMNS 8
-/* A blank band this much taller than the usual gap between lines separates rows. */
-#define ROW_GAP_EXTRA 0.3
+/* Lines this much (points) further apart than the usual pitch in a cell belong to two rows:
+ * a border of 0.5pt is enough to tell. */
+#define ROW_PITCH_EXTRA 0.3
 
 typedef struct {
   guint start, end; /* glyph range of a line */
@@ -239,30 +240,43 @@ static int compare_double(gconstpointer a, gconstpointer b) {
   return x < y ? -1 : x > y;
 }
 
-/* The usual blank between two lines of one cell on this page; rows are apart by more. */
-static double usual_gap(const k2x_table *t, GPtrArray *rows_of_pieces, const GPtrArray *lines) {
-  GArray *gaps = g_array_new(FALSE, FALSE, sizeof(double));
+/* Where a line stands: the median top of its glyphs, so that a Latin word in another font,
+ * whose boxes sit a little higher, does not move it. */
+static double line_top(const k2x_line *l) {
+  guint n = l->glyphs->len;
+  g_autofree double *tops = g_new(double, n);
+  for (guint i = 0; i < n; i++)
+    tops[i] = g_array_index(l->glyphs, k2x_glyph, i).y0;
+  qsort(tops, n, sizeof *tops, compare_double);
+  return tops[n / 2];
+}
+
+/* The pitch of lines inside a cell: the most common distance between consecutive lines of one
+ * column on this page, or -1 when too few lines agree. Rows are further apart: by their
+ * padding, and at least by the width of the rule between them. */
+static double usual_pitch(const k2x_table *t, const GPtrArray *pieces, const GPtrArray *lines) {
+  g_autoptr(GHashTable) counts = g_hash_table_new(g_direct_hash, g_direct_equal);
+  int best = -1, best_count = 0;
   for (guint k = 0; k < t->columns; k++) {
     double last = -1;
     for (guint i = 0; i < lines->len; i++) {
-      const piece *p = g_ptr_array_index(rows_of_pieces, i);
+      const piece *p = g_ptr_array_index(pieces, i);
       if (!p || p[k].end == p[k].start)
         continue;
-      const k2x_line *l = g_ptr_array_index(lines, i);
+      double top = line_top(g_ptr_array_index(lines, i));
       if (last >= 0) {
-        double gap = l->box.y0 - last;
-        g_array_append_val(gaps, gap);
+        int tenths = (int)lround((top - last) * 10);
+        int n = GPOINTER_TO_INT(g_hash_table_lookup(counts, GINT_TO_POINTER(tenths))) + 1;
+        g_hash_table_insert(counts, GINT_TO_POINTER(tenths), GINT_TO_POINTER(n));
+        if (n > best_count || (n == best_count && tenths < best)) {
+          best_count = n;
+          best = tenths;
+        }
       }
-      last = l->box.y1;
+      last = top;
     }
   }
-  double result = -1;
-  if (gaps->len >= 3) {
-    g_array_sort(gaps, compare_double);
-    result = g_array_index(gaps, double, gaps->len / 2);
-  }
-  g_array_unref(gaps);
-  return result;
+  return best_count >= 3 && best > 0 ? best / 10.0 : -1;
 }
 
 static gboolean starts_with_strong_marker(const k2x_profile *profile, const char *text) {
@@ -326,8 +340,8 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
   }
 
   widen_short_columns(t, lines, pieces);
-  double gap = usual_gap(t, pieces, lines);
-  double last_bottom = -1;
+  double pitch = usual_pitch(t, pieces, lines);
+  double last_top = -1;
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
     const piece *p = g_ptr_array_index(pieces, i);
@@ -341,8 +355,8 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     gboolean first_col = p[0].end > p[0].start;
     gboolean new_row = t->row == NULL;
     if (!new_row && first_col) {
-      gboolean clear_band = gap >= 0 && last_bottom >= 0 &&
-                            l->box.y0 - last_bottom > gap + MAX(ROW_GAP_EXTRA * l->size, 2.0);
+      gboolean apart = pitch > 0 && last_top >= 0 &&
+                       line_top(l) - last_top > pitch + ROW_PITCH_EXTRA;
       /* Every column that has text here must start a paragraph, and the first column must
        * have finished its last one: a cell still running means the row goes on. */
       gboolean para_end = !t->flow[0].open ||
@@ -356,7 +370,7 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
                                    &g_array_index(l->glyphs, k2x_glyph, p[k].start),
                                    p[k].end - p[k].start);
       }
-      new_row = clear_band || para_end;
+      new_row = apart || para_end;
     }
     if (new_row) {
       t->row = k2x_section_add_row(t->section, t->columns);
@@ -366,6 +380,6 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     for (guint k = 0; k < t->columns; k++)
       if (p[k].end > p[k].start)
         add_piece(t, k, l, p[k], page->number);
-    last_bottom = l->box.y1;
+    last_top = line_top(l);
   }
 }

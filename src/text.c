@@ -55,6 +55,16 @@ gboolean k2x_text_no_line_start(gunichar c) {
   return FALSE;
 }
 
+gboolean k2x_text_no_line_end(gunichar c) {
+  static const gunichar list[] = {0x300C, 0x300E, 0xFF08, 0x0028, 0x3010, 0x3014, 0x3008,
+                                  0x300A, 0xFF3B, 0xFF5B, 0x005B, 0x007B, 0x2018, 0x201C,
+                                  0xFF5F, 0x3018, 0x3016, 0x301D};
+  for (gsize i = 0; i < G_N_ELEMENTS(list); i++)
+    if (list[i] == c)
+      return TRUE;
+  return FALSE;
+}
+
 gsize k2x_text_display_width(const char *text) {
   gsize w = 0;
   for (const char *p = text; p && *p; p = g_utf8_next_char(p))

@@ -19,6 +19,9 @@ void k2x_text_join_wrapped(GString *out, const char *next);
  * line starting with it continues the previous one. */
 gboolean k2x_text_no_line_start(gunichar c);
 
+/* Whether c may not end a line (「（【 ...): it travels with the character after it. */
+gboolean k2x_text_no_line_end(gunichar c);
+
 /* Display width in columns: wide characters count two. */
 gsize k2x_text_display_width(const char *text);
 
