@@ -4,7 +4,6 @@
 #include <math.h>
 #include <string.h>
 
-#include "segment.h"
 #include "text.h"
 
 /* Running headers and footers live in this share of the page height at top and bottom. */
@@ -128,8 +127,10 @@ static gboolean is_label_position(const k2x_page *page, guint i) {
 static gboolean is_structure(const k2x_profile *profile, const k2x_line *l) {
   if (k2x_profile_match_heading(profile, l->text, NULL))
     return TRUE;
+  g_autofree char *norm = k2x_text_normalize(l->text);
+  gint ends[K2X_MAX_COLUMNS];
   for (guint i = 0; i < profile->sections->len; i++)
-    if (k2x_table_is_header(g_ptr_array_index(profile->sections, i), l->text))
+    if (k2x_profile_match_header(g_ptr_array_index(profile->sections, i), norm, ends))
       return TRUE;
   return FALSE;
 }

@@ -5,8 +5,6 @@
 #include "extract.h"
 #include "segment.h"
 
-#define CONVERT_ERROR g_quark_from_static_string("k2x-convert")
-
 /* One line per source line: page, box, role, text; for tuning a profile by eye. */
 static void trace_page(FILE *out, const k2x_page *page) {
   fprintf(out, "# page %d (%.0fx%.0f) text area %.1f-%.1f\n", page->number, page->width,
@@ -61,12 +59,12 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
   k2x_segmenter_free(seg);
 
   if (with_text == 0) {
-    g_set_error(error, CONVERT_ERROR, K2X_ERR_NO_TEXT, "%s", k2x_strerror(K2X_ERR_NO_TEXT));
+    g_set_error(error, K2X_ERROR, K2X_ERR_NO_TEXT, "none of its %d pages has text", n);
     k2x_doc_free(doc);
     return K2X_ERR_NO_TEXT;
   }
   if (doc->reports->len == 0) {
-    g_set_error(error, CONVERT_ERROR, K2X_ERR_NO_REPORTS,
+    g_set_error(error, K2X_ERROR, K2X_ERR_NO_REPORTS,
                 "no section heading of profile %s found", options->profile->name);
     k2x_doc_free(doc);
     return K2X_ERR_NO_REPORTS;

@@ -50,6 +50,15 @@ char *k2x_glyphs_text(const k2x_glyph *g, guint n) {
   return g_string_free(s, FALSE);
 }
 
+k2x_box k2x_glyphs_box(const k2x_glyph *glyphs, guint n) {
+  k2x_box box = {0};
+  for (guint i = 0; i < n; i++) {
+    k2x_box gb = {glyphs[i].x0, glyphs[i].y0, glyphs[i].x1, glyphs[i].y1};
+    box = k2x_box_union(box, gb);
+  }
+  return box;
+}
+
 double k2x_glyphs_right(const k2x_glyph *glyphs, guint n) {
   for (guint i = n; i > 0; i--)
     /* Layout may push a character that cannot start a line (、。ー」) past the margin. */
@@ -106,17 +115,12 @@ static void line_finish(k2x_line *l) {
   g_array_set_size(g, w);
 
   float *sizes = g_new(float, g->len);
-  k2x_box box = {0};
-  for (guint i = 0; i < g->len; i++) {
-    const k2x_glyph *x = &g_array_index(g, k2x_glyph, i);
-    sizes[i] = x->size;
-    k2x_box gb = {x->x0, x->y0, x->x1, x->y1};
-    box = k2x_box_union(box, gb);
-  }
+  for (guint i = 0; i < g->len; i++)
+    sizes[i] = g_array_index(g, k2x_glyph, i).size;
   qsort(sizes, g->len, sizeof *sizes, compare_float);
   l->size = sizes[g->len / 2];
   g_free(sizes);
-  l->box = box;
+  l->box = k2x_glyphs_box((const k2x_glyph *)g->data, g->len);
 
   GString *text = g_string_new(NULL);
   guint start = 0;
@@ -129,12 +133,7 @@ static void line_finish(k2x_line *l) {
     }
     if (!split)
       continue;
-    k2x_run run = {.start = start, .end = i};
-    for (guint j = start; j < i; j++) {
-      const k2x_glyph *x = &g_array_index(g, k2x_glyph, j);
-      k2x_box gb = {x->x0, x->y0, x->x1, x->y1};
-      run.box = k2x_box_union(run.box, gb);
-    }
+    k2x_run run = {start, i, k2x_glyphs_box(&g_array_index(g, k2x_glyph, start), i - start)};
     g_array_append_val(l->runs, run);
     g_autofree char *t = k2x_glyphs_text(&g_array_index(g, k2x_glyph, start), i - start);
     if (text->len)

@@ -52,6 +52,9 @@ double k2x_line_right(const k2x_line *line);
 /* The same for glyphs [start, end) of a line. */
 double k2x_glyphs_right(const k2x_glyph *glyphs, guint n);
 
+/* The box around glyphs [0, n); all zero when n is 0. */
+k2x_box k2x_glyphs_box(const k2x_glyph *glyphs, guint n);
+
 /* Text of glyphs [0, n): a space where two glyphs stand visibly apart, never between two
  * Japanese characters. Caller frees. */
 char *k2x_glyphs_text(const k2x_glyph *glyphs, guint n);

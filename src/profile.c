@@ -7,8 +7,6 @@
 #include "profile_default.inc"
 #include "text.h"
 
-#define PROFILE_ERROR g_quark_from_static_string("k2x-profile")
-
 /* A printed section number: "１．", "1.", "(1)", "（１）", "1 ". */
 static const char number_prefix[] =
     "^[\\s　]*[(（]?[0-9０-９]{1,2}[)）]?[.．、:：]?[\\s　]*";
@@ -48,14 +46,14 @@ static GRegex *compile(GKeyFile *kf, const char *group, const char *key, const c
   g_autofree char *src = g_key_file_get_value(kf, group, key, NULL);
   if (!src || !*src) {
     if (required)
-      g_set_error(error, PROFILE_ERROR, 1, "[%s] %s is missing", group, key);
+      g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] %s is missing", group, key);
     return NULL;
   }
   g_autofree char *full = anchor ? g_strdup_printf(anchor, src) : g_strdup(src);
   g_autoptr(GError) err = NULL;
   GRegex *re = g_regex_new(full, G_REGEX_OPTIMIZE, 0, &err);
   if (!re)
-    g_set_error(error, PROFILE_ERROR, 2, "[%s] %s: pattern does not compile: %s", group, key,
+    g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] %s: pattern does not compile: %s", group, key,
                 err->message);
   return re;
 }
@@ -79,7 +77,7 @@ static gboolean load_section(k2x_profile *profile, GKeyFile *kf, const char *gro
                              GError **error) {
   int number = 0;
   if (sscanf(group, "section %d", &number) != 1 || number <= 0) {
-    g_set_error(error, PROFILE_ERROR, 3, "[%s]: section groups are named [section N]", group);
+    g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s]: section groups are named [section N]", group);
     return FALSE;
   }
   k2x_profile_section *s = g_new0(k2x_profile_section, 1);
@@ -100,9 +98,9 @@ static gboolean load_section(k2x_profile *profile, GKeyFile *kf, const char *gro
   g_auto(GStrv) cols = split_list(kf, group, "columns");
   g_auto(GStrv) names = split_list(kf, group, "column_names");
   gsize n = g_strv_length(cols), n_names = g_strv_length(names);
-  if (n < 2) {
-    g_set_error(error, PROFILE_ERROR, 4, "[%s] columns: a table needs two or more columns",
-                group);
+  if (n < 2 || n > K2X_MAX_COLUMNS) {
+    g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE,
+                "[%s] columns: a table needs 2 to %d columns, not %zu", group, K2X_MAX_COLUMNS, n);
     return FALSE;
   }
   for (gsize i = 0; i < n; i++) {
@@ -110,11 +108,17 @@ static gboolean load_section(k2x_profile *profile, GKeyFile *kf, const char *gro
     g_autoptr(GError) err = NULL;
     GRegex *re = g_regex_new(cols[i], G_REGEX_OPTIMIZE, 0, &err);
     if (!re) {
-      g_set_error(error, PROFILE_ERROR, 2, "[%s] columns: pattern %zu does not compile: %s",
+      g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] columns: pattern %zu does not compile: %s",
                   group, i + 1, err->message);
       return FALSE;
     }
     g_ptr_array_add(s->columns, re);
+    /* A header that may be empty could never tell where its column starts. */
+    if (g_regex_match(re, "", 0, NULL)) {
+      g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] columns: pattern %zu matches nothing",
+                  group, i + 1);
+      return FALSE;
+    }
     g_ptr_array_add(s->column_names,
                     g_strdup(i < n_names && *names[i] ? names[i] : cols[i]));
   }
@@ -133,15 +137,15 @@ static gboolean check_lines(const char *data, gsize len, GError **error) {
       continue;
     if (*l == '[') {
       if (l[strlen(l) - 1] != ']') {
-        g_set_error(error, PROFILE_ERROR, 7, "line %d: unclosed group name: %s", i + 1, l);
+        g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "line %d: unclosed group name: %s", i + 1, l);
         return FALSE;
       }
       if (!g_hash_table_add(groups, g_strdup(l))) {
-        g_set_error(error, PROFILE_ERROR, 6, "line %d: %s appears twice", i + 1, l);
+        g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "line %d: %s appears twice", i + 1, l);
         return FALSE;
       }
     } else if (!strchr(l, '=')) {
-      g_set_error(error, PROFILE_ERROR, 7, "line %d: not a key = value line: %s", i + 1, l);
+      g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "line %d: not a key = value line: %s", i + 1, l);
       return FALSE;
     }
   }
@@ -159,7 +163,7 @@ k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **err
   profile->number = g_regex_new(number_prefix, G_REGEX_OPTIMIZE, 0, NULL);
   profile->name = g_key_file_get_string(kf, "profile", "name", NULL);
   if (!profile->name || !*profile->name) {
-    g_set_error(error, PROFILE_ERROR, 1, "[profile] name is missing");
+    g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[profile] name is missing");
     return NULL;
   }
   GError *err = NULL;
@@ -180,7 +184,7 @@ k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **err
       return NULL;
   }
   if (profile->sections->len == 0) {
-    g_set_error(error, PROFILE_ERROR, 5, "no [section N] group: the profile names no sections");
+    g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "no [section N] group: the profile names no sections");
     return NULL;
   }
   g_ptr_array_sort(profile->sections, compare_sections);
@@ -188,7 +192,7 @@ k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **err
     const k2x_profile_section *a = g_ptr_array_index(profile->sections, i - 1);
     const k2x_profile_section *b = g_ptr_array_index(profile->sections, i);
     if (a->number == b->number) {
-      g_set_error(error, PROFILE_ERROR, 6, "[section %d] appears twice", a->number);
+      g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[section %d] appears twice", a->number);
       return NULL;
     }
   }
@@ -256,6 +260,25 @@ const k2x_profile_section *k2x_profile_match_heading(const k2x_profile *profile,
     return s;
   }
   return NULL;
+}
+
+gboolean k2x_profile_match_header(const k2x_profile_section *ps, const char *norm,
+                                  gint ends[K2X_MAX_COLUMNS]) {
+  if (!ps->is_table)
+    return FALSE;
+  gint pos = 0;
+  for (guint k = 0; k < ps->columns->len; k++) {
+    g_autoptr(GMatchInfo) mi = NULL;
+    const GRegex *re = g_ptr_array_index(ps->columns, k);
+    if (!g_regex_match_full(re, norm, -1, pos, G_REGEX_MATCH_ANCHORED, &mi, NULL))
+      return FALSE;
+    gint s = 0, e = 0;
+    g_match_info_fetch_pos(mi, 0, &s, &e);
+    if (s != pos || e == pos)
+      return FALSE;
+    ends[k] = pos = e;
+  }
+  return norm[pos] == '\0';
 }
 
 gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed) {

@@ -6,6 +6,9 @@
 
 #include "error.h"
 
+/* The most columns a table section may have. */
+#define K2X_MAX_COLUMNS 8
+
 typedef struct {
   int number;          /* section number as the template prints it */
   GRegex *heading;     /* heading text without its number, normalised (see text.h) */
@@ -40,6 +43,11 @@ const k2x_profile_section *k2x_profile_match_heading(const k2x_profile *profile,
 
 /* The section with this number, or NULL. */
 const k2x_profile_section *k2x_profile_section_get(const k2x_profile *profile, int number);
+
+/* Whether normalised text (see text.h) is the header row of table section ps: the column
+ * patterns in order, covering all of it. ends[k] gets the end offset of column k in norm. */
+gboolean k2x_profile_match_header(const k2x_profile_section *ps, const char *norm,
+                                  gint ends[K2X_MAX_COLUMNS]);
 
 /* Length in bytes of the item marker at the start of printed text, 0 when none. */
 gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed);

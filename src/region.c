@@ -1,6 +1,8 @@
 /* region: place-name table (data/regions.tsv), label parsing and region inference. */
 #include "region.h"
 
+#include "error.h"
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -9,7 +11,6 @@
 /* A region label is a heading, not a sentence; longer lines are body text. */
 #define LABEL_MAX_CHARS 40
 
-enum { REGION_ERROR_PARSE = 1 };
 
 typedef enum {
   KIND_PREFECTURE,
@@ -49,7 +50,6 @@ typedef struct {
   guint line;
 } pending_row;
 
-static GQuark region_error_quark(void) { return g_quark_from_static_string("k2x-region"); }
 
 static void place_free(gpointer p) {
   place *pl = p;
@@ -77,7 +77,7 @@ static gboolean fail(GError **error, guint line, const char *fmt, ...) {
   va_start(ap, fmt);
   char *msg = g_strdup_vprintf(fmt, ap);
   va_end(ap);
-  g_set_error(error, region_error_quark(), REGION_ERROR_PARSE, "regions table line %u: %s", line,
+  g_set_error(error, K2X_ERROR, K2X_ERR_DATA, "regions table line %u: %s", line,
               msg);
   g_free(msg);
   return FALSE;

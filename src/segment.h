@@ -47,7 +47,5 @@ void k2x_table_free(k2x_table *table);
  * outside for the caller to read as items. */
 void k2x_table_add_lines(k2x_table *table, const k2x_page *page, GPtrArray *lines,
                          GPtrArray *outside);
-/* Whether a normalised line is this table's header row. */
-gboolean k2x_table_is_header(const k2x_profile_section *psection, const char *printed);
 
 #endif

@@ -6,7 +6,6 @@
 #include "segment.h"
 #include "text.h"
 
-#define MAX_COLUMNS 8
 /* Lines this much (points) further apart than the usual pitch in a cell belong to two rows:
  * a border of 0.5pt is enough to tell. */
 #define ROW_PITCH_EXTRA 0.3
@@ -21,12 +20,12 @@ struct k2x_table {
   const k2x_profile *profile;
   guint columns;
   double page_width;              /* page the splits and edges were measured on */
-  double split[MAX_COLUMNS - 1];  /* x between column k and k+1 */
-  double right[MAX_COLUMNS];      /* right edge of each column's text */
+  double split[K2X_MAX_COLUMNS - 1];  /* x between column k and k+1 */
+  double right[K2X_MAX_COLUMNS];      /* right edge of each column's text */
   gboolean have_splits;
-  double centre[MAX_COLUMNS];     /* header text centres, 0 when no header was seen */
+  double centre[K2X_MAX_COLUMNS];     /* header text centres, 0 when no header was seen */
   k2x_row *row;                   /* row being read */
-  k2x_flow flow[MAX_COLUMNS];
+  k2x_flow flow[K2X_MAX_COLUMNS];
 };
 
 k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psection,
@@ -35,7 +34,7 @@ k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psecti
   t->section = section;
   t->psection = psection;
   t->profile = profile;
-  t->columns = MIN(psection->columns->len, MAX_COLUMNS);
+  t->columns = MIN(psection->columns->len, K2X_MAX_COLUMNS);
   return t;
 }
 
@@ -58,47 +57,31 @@ static char *normalize_mapped(const k2x_line *l, GArray *glyph_of_byte) {
   return g_string_free(s, FALSE);
 }
 
-/* Matches the column headers in sequence; ends[k] gets the normalised end offset of column k. */
-static gboolean match_header(const k2x_profile_section *ps, const char *norm, gint *ends) {
-  gint pos = 0;
-  for (guint k = 0; k < ps->columns->len && k < MAX_COLUMNS; k++) {
-    g_autoptr(GMatchInfo) mi = NULL;
-    const GRegex *re = g_ptr_array_index(ps->columns, k);
-    if (!g_regex_match_full(re, norm, -1, pos, G_REGEX_MATCH_ANCHORED, &mi, NULL))
-      return FALSE;
-    gint s = 0, e = 0;
-    g_match_info_fetch_pos(mi, 0, &s, &e);
-    if (s != pos)
-      return FALSE;
-    ends[k] = pos = e;
-  }
-  return norm[pos] == '\0' && pos > 0;
-}
-
-gboolean k2x_table_is_header(const k2x_profile_section *psection, const char *printed) {
-  g_autofree char *norm = k2x_text_normalize(printed);
-  gint ends[MAX_COLUMNS];
-  return psection->is_table && match_header(psection, norm, ends);
-}
-
 /* Finds the header row among lines: sets its role, records the printed headers, and returns
  * the centre of each column's header text in centres. */
 static gboolean read_header(k2x_table *t, k2x_line *l, double *centres) {
   g_autoptr(GArray) map = g_array_new(FALSE, FALSE, sizeof(guint));
   g_autofree char *norm = normalize_mapped(l, map);
-  gint ends[MAX_COLUMNS];
-  if (!match_header(t->psection, norm, ends))
+  gint ends[K2X_MAX_COLUMNS];
+  if (!k2x_profile_match_header(t->psection, norm, ends))
     return FALSE;
+  /* Glyph ranges of the columns; NFKC may turn one glyph into several characters, and a
+   * column that ends inside the glyph before it has no glyph of its own. */
+  guint bounds[K2X_MAX_COLUMNS + 1] = {0};
+  for (guint k = 0; k < t->columns; k++) {
+    bounds[k + 1] = g_array_index(map, guint, ends[k] - 1) + 1;
+    if (bounds[k + 1] <= bounds[k])
+      return FALSE;
+  }
   l->role = K2X_ROLE_TABLE_HEADER;
-  guint first = 0;
   gboolean record = t->section->header->len == 0;
   for (guint k = 0; k < t->columns; k++) {
-    guint last = g_array_index(map, guint, ends[k] - 1) + 1;
-    const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, first);
-    centres[k] = (g[0].x0 + g[last - first - 1].x1) / 2;
+    const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, bounds[k]);
+    guint n = bounds[k + 1] - bounds[k];
+    k2x_box box = k2x_glyphs_box(g, n);
+    centres[k] = (box.x0 + box.x1) / 2;
     if (record)
-      g_ptr_array_add(t->section->header, k2x_glyphs_text(g, last - first));
-    first = last;
+      g_ptr_array_add(t->section->header, k2x_glyphs_text(g, n));
   }
   return TRUE;
 }
@@ -202,13 +185,7 @@ static void split_line(const k2x_table *t, const k2x_line *l, piece *pieces) {
 }
 
 static k2x_box piece_box(const k2x_line *l, piece p) {
-  k2x_box box = {0};
-  for (guint i = p.start; i < p.end; i++) {
-    const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, i);
-    k2x_box gb = {g->x0, g->y0, g->x1, g->y1};
-    box = k2x_box_union(box, gb);
-  }
-  return box;
+  return k2x_glyphs_box(&g_array_index(l->glyphs, k2x_glyph, p.start), p.end - p.start);
 }
 
 /* A column whose lines are all short says nothing about where its lines wrap. Headers sit
@@ -311,7 +288,7 @@ static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, int pag
 
 void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
                          GPtrArray *outside) {
-  double centres[MAX_COLUMNS];
+  double centres[K2X_MAX_COLUMNS];
   gboolean have_centres = FALSE;
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);

@@ -3,8 +3,6 @@
 
 #include "writer.h"
 
-#define WRITER_ERROR g_quark_from_static_string("k2x-writer")
-
 static void add_pages(JsonBuilder *b, int first, int last) {
   json_builder_set_member_name(b, "pages");
   json_builder_begin_array(b);
@@ -151,7 +149,7 @@ k2x_error k2x_write_json(const k2x_doc *doc, const char *path, GError **error) {
   GError *err = NULL;
   /* g_file_set_contents writes a temporary file beside path and renames it into place. */
   if (!g_file_set_contents(path, text, (gssize)len, &err)) {
-    g_set_error(error, WRITER_ERROR, K2X_ERR_WRITE, "%s", err->message);
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "%s", err->message);
     g_error_free(err);
     return K2X_ERR_WRITE;
   }

@@ -10,8 +10,6 @@
 
 #include "text.h"
 
-#define WRITER_ERROR g_quark_from_static_string("k2x-writer")
-
 /* Excel counts its limits in UTF-16 code units and libxlsxwriter in characters; staying
  * within the units satisfies both. */
 #define CELL_UNITS_MAX 32767
@@ -585,7 +583,7 @@ k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_pro
 
   if (bk.err) {
     g_remove(tmp);
-    g_set_error(error, WRITER_ERROR, K2X_ERR_WRITE, "cannot write %s: %s: %s", path, bk.where,
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot write %s: %s: %s", path, bk.where,
                 lxw_strerror(bk.err));
     g_free(bk.where);
     return K2X_ERR_WRITE;
@@ -593,7 +591,7 @@ k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_pro
   if (g_rename(tmp, path) != 0) {
     int saved = errno;
     g_remove(tmp);
-    g_set_error(error, WRITER_ERROR, K2X_ERR_WRITE, "cannot rename %s to %s: %s", tmp, path,
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot rename %s to %s: %s", tmp, path,
                 g_strerror(saved));
     return K2X_ERR_WRITE;
   }

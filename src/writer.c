@@ -6,8 +6,6 @@
 
 #include <glib/gstdio.h>
 
-#define WRITER_ERROR g_quark_from_static_string("k2x-writer")
-
 char *k2x_writer_temp_path(const char *path, GError **error) {
   g_autofree char *dir = g_path_get_dirname(path);
   g_autofree char *base = g_path_get_basename(path);
@@ -18,7 +16,7 @@ char *k2x_writer_temp_path(const char *path, GError **error) {
   int fd = g_mkstemp_full(tmp, O_RDWR, 0666);
   if (fd < 0) {
     int saved = errno;
-    g_set_error(error, WRITER_ERROR, K2X_ERR_WRITE, "cannot create a temporary file for %s: %s",
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot create a temporary file for %s: %s",
                 path, g_strerror(saved));
     g_free(tmp);
     return NULL;
@@ -26,7 +24,7 @@ char *k2x_writer_temp_path(const char *path, GError **error) {
   /* The writers reopen the file by name; only its existence and mode matter here. */
   if (!g_close(fd, NULL)) {
     int saved = errno;
-    g_set_error(error, WRITER_ERROR, K2X_ERR_WRITE, "cannot create a temporary file for %s: %s",
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot create a temporary file for %s: %s",
                 path, g_strerror(saved));
     g_remove(tmp);
     g_free(tmp);

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include "error.h"
 #include "region.h"
 
 /* The compiled-in table, read directly to check the data itself. */
@@ -61,13 +62,14 @@ static void check_infer_nothing(const k2x_regions *r, const char *body) {
   assert_null(area);
 }
 
-/* Asserts that data is rejected with a k2x-region error naming want_line. */
+/* Asserts that data is rejected with a K2X_ERR_DATA error naming want_line. */
 static void check_malformed(const char *data, const char *want_line) {
   GError *error = NULL;
   k2x_regions *r = k2x_regions_new_from_data(data, strlen(data), &error);
   assert_null(r);
   assert_non_null(error);
-  assert_int_equal(error->domain, g_quark_from_static_string("k2x-region"));
+  assert_int_equal(error->domain, K2X_ERROR);
+  assert_int_equal(error->code, K2X_ERR_DATA);
   if (!strstr(error->message, want_line))
     fail_msg("error \"%s\" does not name \"%s\"", error->message, want_line);
   g_error_free(error);

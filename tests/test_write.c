@@ -186,13 +186,13 @@ static void write_ok(const k2x_doc *const *docs, guint n, const k2x_profile *pro
   assert_null(error);
 }
 
-/* Expects K2X_ERR_WRITE with a k2x-writer error that names path. */
+/* Expects K2X_ERR_WRITE with an error that names path. */
 static void write_fails(const k2x_doc *const *docs, const k2x_profile *profile,
                         const char *path) {
   GError *error = NULL;
   assert_int_equal(k2x_write_xlsx(docs, 1, profile, path, &error), K2X_ERR_WRITE);
   assert_non_null(error);
-  assert_true(g_error_matches(error, g_quark_from_static_string("k2x-writer"), K2X_ERR_WRITE));
+  assert_true(g_error_matches(error, K2X_ERROR, K2X_ERR_WRITE));
   if (!strstr(error->message, path))
     fail_msg("message does not name %s: %s", path, error->message);
   g_error_free(error);
