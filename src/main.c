@@ -138,13 +138,15 @@ static gboolean convert_one(const options *o, const k2x_convert_options *copt, c
   }
   g_autofree char *json = output_path(o, input, ".json");
   g_autofree char *xlsx = output_path(o, input, ".xlsx");
+  gboolean wrote_json = FALSE;
   if (o->json)
-    err = k2x_write_json(doc, json, &error);
+    wrote_json = !(err = k2x_write_json(doc, json, &error));
   if (!err && o->xlsx)
     err = k2x_write_xlsx((const k2x_doc *const *)&doc, 1, copt->profile, xlsx, &error);
   if (err) {
-    /* One input's outputs stand or fall together. */
-    g_unlink(json);
+    /* One input's outputs stand or fall together: what this run wrote goes again. */
+    if (wrote_json)
+      g_unlink(json);
     g_printerr("%s: %s: %s\n", input, k2x_strerror(err), error->message);
   } else if (!o->quiet) {
     g_print("%s: %u reports, %u warnings → %s%s%s\n", input, doc->reports->len,

@@ -281,11 +281,21 @@ gboolean k2x_profile_match_header(const k2x_profile_section *ps, const char *nor
   return norm[pos] == '\0';
 }
 
-gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed) {
+gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed,
+                                gboolean *strong) {
   g_autoptr(GMatchInfo) mi = NULL;
+  if (strong)
+    *strong = FALSE;
   if (!profile->item_marker || !g_regex_match(profile->item_marker, printed, 0, &mi))
     return 0;
   gint start = 0, end = 0;
   g_match_info_fetch_pos(mi, 0, &start, &end);
-  return start == 0 ? (gsize)end : 0;
+  if (start != 0)
+    return 0;
+  for (const char *p = printed; strong && p < printed + end; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (!g_unichar_isdigit(c) && !g_unichar_isspace(c))
+      *strong = TRUE;
+  }
+  return (gsize)end;
 }

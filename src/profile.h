@@ -49,8 +49,11 @@ const k2x_profile_section *k2x_profile_section_get(const k2x_profile *profile, i
 gboolean k2x_profile_match_header(const k2x_profile_section *ps, const char *norm,
                                   gint ends[K2X_MAX_COLUMNS]);
 
-/* Length in bytes of the item marker at the start of printed text, 0 when none. */
-gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed);
+/* Length in bytes of the item marker at the start of printed text, 0 when none. *strong (may
+ * be NULL) tells whether the marker starts an item on its own: a bare number followed by a
+ * space does not, as it may be a wrapped figure. */
+gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed,
+                                gboolean *strong);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_profile, k2x_profile_free)
 

@@ -22,6 +22,7 @@ struct k2x_segmenter {
   const k2x_profile_section *psection;
   k2x_table *table;
   k2x_item *item;
+  GString *item_text;   /* text of item while it grows; it goes into item when it closes */
   k2x_flow flow;
   int last_page;        /* where the last item line stood */
   double last_bottom;
@@ -44,6 +45,8 @@ void k2x_segmenter_free(k2x_segmenter *seg) {
   if (!seg)
     return;
   k2x_table_free(seg->table);
+  if (seg->item_text)
+    g_string_free(seg->item_text, TRUE);
   g_free(seg->title);
   g_free(seg->pending_label);
   g_free(seg);
@@ -80,18 +83,6 @@ gboolean k2x_flow_breaks(const k2x_flow *flow, const k2x_glyph *glyphs, guint n)
   return flow->room >= first_unit_width(glyphs, n) - 0.5;
 }
 
-void k2x_text_append_line(char **text, const char *line, gboolean new_paragraph) {
-  GString *s = g_string_new(*text);
-  if (s->len == 0)
-    g_string_append(s, line);
-  else if (new_paragraph)
-    g_string_append_printf(s, "\n%s", line);
-  else
-    k2x_text_join_wrapped(s, line);
-  g_free(*text);
-  *text = g_string_free(s, FALSE);
-}
-
 static void touch(k2x_report *r, int page) {
   if (!r || page <= 0)
     return;
@@ -100,14 +91,26 @@ static void touch(k2x_report *r, int page) {
   r->page_last = MAX(r->page_last, page);
 }
 
+/* Text grows in a GString, so that a long item costs linear time. */
+static void close_item(k2x_segmenter *seg) {
+  if (seg->item_text) {
+    g_free(seg->item->text);
+    seg->item->text = g_string_free(seg->item_text, FALSE);
+    seg->item_text = NULL;
+  }
+  seg->item = NULL;
+}
+
 static void close_section(k2x_segmenter *seg) {
+  close_item(seg);
+  if (seg->table)
+    k2x_table_finish(seg->table);
   k2x_table_free(seg->table);
   seg->table = NULL;
-  seg->item = NULL;
   memset(&seg->flow, 0, sizeof seg->flow);
 }
 
-static void set_label(k2x_segmenter *seg, k2x_report *r, const char *label, k2x_span span) {
+static void set_label(k2x_report *r, const char *label, k2x_span span) {
   if (r->label) {
     k2x_report_add_warning(r, "label_extra", span.page,
                            "second region label 「%s」 ignored; the report keeps 「%s」", label,
@@ -124,14 +127,14 @@ static void start_report(k2x_segmenter *seg, int page) {
   seg->report = k2x_doc_add_report(seg->doc);
   seg->section = NULL;
   seg->psection = NULL;
+  /* The title printed before a report is its own; a report without one gets none. */
   if (seg->title) {
-    seg->report->title = g_strdup(seg->title);
-    if (seg->title_page == page)
-      touch(seg->report, page);
+    seg->report->title = g_steal_pointer(&seg->title);
+    touch(seg->report, seg->title_page);
   }
   touch(seg->report, page);
   if (seg->pending_label) {
-    set_label(seg, seg->report, seg->pending_label, seg->pending_label_span);
+    set_label(seg->report, seg->pending_label, seg->pending_label_span);
     g_clear_pointer(&seg->pending_label, g_free);
   }
 }
@@ -148,14 +151,21 @@ static void start_section(k2x_segmenter *seg, const k2x_profile_section *ps, con
   if (ps->is_table)
     seg->table = k2x_table_new(seg->section, ps, seg->profile);
   l->role = K2X_ROLE_HEADING;
+  seg->last_page = page->number;
+  seg->last_bottom = l->box.y1;
   touch(seg->report, page->number);
 }
 
 static void unassigned(k2x_segmenter *seg, const k2x_page *page, k2x_line *l) {
   l->role = K2X_ROLE_UNASSIGNED;
-  if (seg->report)
+  if (seg->section)
     k2x_report_add_warning(seg->report, "text_unassigned", page->number,
-                           "text outside any section: 「%s」", l->text)
+                           "text standing apart from section %d: 「%s」", seg->section->number,
+                           l->text)
+        ->box = l->box;
+  else if (seg->report)
+    k2x_report_add_warning(seg->report, "text_unassigned", page->number,
+                           "text before the first section: 「%s」", l->text)
         ->box = l->box;
   else
     k2x_doc_add_warning(seg->doc, "text_unassigned", page->number,
@@ -180,25 +190,21 @@ static void add_item_line(k2x_segmenter *seg, const k2x_page *page, k2x_line *l)
     return;
   }
   const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, 0);
-  gsize marker = k2x_profile_marker_length(seg->profile, l->text);
-  gboolean weak = TRUE;
-  for (gsize i = 0; i < marker; i = (gsize)(g_utf8_next_char(l->text + i) - l->text)) {
-    gunichar c = g_utf8_get_char(l->text + i);
-    if (!g_unichar_isdigit(c) && !g_unichar_isspace(c) && c != 0x3000)
-      weak = FALSE;
-  }
+  gboolean strong = FALSE;
+  gsize marker = k2x_profile_marker_length(seg->profile, l->text, &strong);
   gboolean breaks = k2x_flow_breaks(&seg->flow, g, l->glyphs->len);
-  if (!seg->item || breaks || (marker > 0 && !weak)) {
+  if (!seg->item || breaks || strong) {
+    close_item(seg);
     g_autofree char *m = g_strndup(l->text, marker);
     seg->item = k2x_section_add_item(seg->section, k2x_text_strip(m), l->text, page->number);
+    seg->item_text = g_string_new(l->text);
   } else {
-    k2x_text_append_line(&seg->item->text, l->text, FALSE);
+    k2x_text_append_line(seg->item_text, l->text, FALSE);
   }
   k2x_spans_add(seg->item->spans, page->number, l->box);
   l->role = K2X_ROLE_ITEM;
   seg->flow.open = TRUE;
   seg->flow.room = page->text_right - l->box.x1;
-  seg->flow.size = l->size;
   seg->last_page = page->number;
   seg->last_bottom = l->box.y1;
   touch(seg->report, page->number);
@@ -236,11 +242,15 @@ static void read_label(k2x_segmenter *seg, const k2x_page *page, guint i) {
     break;
   }
   if (!seg->report || (in_head && opens_report)) {
+    if (seg->pending_label)
+      k2x_doc_add_warning(seg->doc, "label_extra", span.page,
+                          "region label 「%s」 ignored: 「%s」 follows it before any report",
+                          seg->pending_label, l->text);
     g_free(seg->pending_label);
     seg->pending_label = g_strdup(l->text);
     seg->pending_label_span = span;
   } else {
-    set_label(seg, seg->report, l->text, span);
+    set_label(seg->report, l->text, span);
   }
 }
 
@@ -273,9 +283,9 @@ static const k2x_profile_section *match_heading(k2x_segmenter *seg, const k2x_pa
   k2x_line *n = g_ptr_array_index(page->lines, i + 1);
   if (n->role != K2X_ROLE_NONE || n->box.y0 - l->box.y1 > l->size)
     return NULL;
-  g_autofree char *joined = g_strdup(l->text);
-  k2x_text_append_line(&joined, n->text, FALSE);
-  ps = k2x_profile_match_heading(seg->profile, joined, heading);
+  g_autoptr(GString) joined = g_string_new(l->text);
+  k2x_text_append_line(joined, n->text, FALSE);
+  ps = k2x_profile_match_heading(seg->profile, joined->str, heading);
   if (ps)
     *second = n;
   return ps;
@@ -288,9 +298,13 @@ void k2x_segmenter_add_page(k2x_segmenter *seg, k2x_page *page) {
     switch (l->role) {
     case K2X_ROLE_TITLE:
       /* A title wrapped over two lines comes as two title lines in a row. */
-      if (i > 0 && ((k2x_line *)g_ptr_array_index(page->lines, i - 1))->role == K2X_ROLE_TITLE)
-        k2x_text_append_line(&seg->title, l->text, FALSE);
-      else {
+      if (i > 0 && seg->title &&
+          ((k2x_line *)g_ptr_array_index(page->lines, i - 1))->role == K2X_ROLE_TITLE) {
+        GString *joined = g_string_new(seg->title);
+        k2x_text_append_line(joined, l->text, FALSE);
+        g_free(seg->title);
+        seg->title = g_string_free(joined, FALSE);
+      } else {
         g_free(seg->title);
         seg->title = g_strdup(l->text);
       }
@@ -391,7 +405,7 @@ static void check_sections(const k2x_segmenter *seg, k2x_report *r) {
 void k2x_segmenter_finish(k2x_segmenter *seg) {
   close_section(seg);
   if (seg->pending_label && seg->report)
-    set_label(seg, seg->report, seg->pending_label, seg->pending_label_span);
+    set_label(seg->report, seg->pending_label, seg->pending_label_span);
   g_clear_pointer(&seg->pending_label, g_free);
   for (guint i = 0; i < seg->doc->reports->len; i++) {
     k2x_report *r = g_ptr_array_index(seg->doc->reports, i);

@@ -26,21 +26,19 @@ void k2x_segmenter_free(k2x_segmenter *seg);
 typedef struct {
   gboolean open; /* a line was added */
   double room;   /* space left between the last line's end and the right edge */
-  double size;
 } k2x_flow;
 
 /* Whether the last line of flow ended its paragraph before the line starting with glyphs:
  * it stopped short although the next line's first word would have fitted. */
 gboolean k2x_flow_breaks(const k2x_flow *flow, const k2x_glyph *glyphs, guint n);
 
-/* Appends a line to a growing text: a new paragraph after '\n', else joined as a wrap. */
-void k2x_text_append_line(char **text, const char *line, gboolean new_paragraph);
-
 /* State of the table section being read; it lives across pages. */
 typedef struct k2x_table k2x_table;
 
 k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psection,
                          const k2x_profile *profile);
+/* Ends the table: the text of the row being read goes into its cells. */
+void k2x_table_finish(k2x_table *table);
 void k2x_table_free(k2x_table *table);
 /* Reads one page's lines of the table section (furniture already removed). Lines that cross
  * the columns, such as a note under the table, are not table text: they are appended to

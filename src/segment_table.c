@@ -25,6 +25,7 @@ struct k2x_table {
   gboolean have_splits;
   double centre[K2X_MAX_COLUMNS];     /* header text centres, 0 when no header was seen */
   k2x_row *row;                   /* row being read */
+  GString *text[K2X_MAX_COLUMNS]; /* its cells' text while they grow */
   k2x_flow flow[K2X_MAX_COLUMNS];
 };
 
@@ -38,7 +39,29 @@ k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psecti
   return t;
 }
 
+/* The cells of the row being read get their text; growing it in a GString keeps a long cell
+ * linear. */
+static void close_row(k2x_table *t) {
+  for (guint k = 0; k < t->columns; k++) {
+    if (!t->text[k])
+      continue;
+    k2x_cell *cell = g_ptr_array_index(t->row->cells, k);
+    g_free(cell->text);
+    cell->text = g_string_free(t->text[k], FALSE);
+    t->text[k] = NULL;
+  }
+}
+
+void k2x_table_finish(k2x_table *table) {
+  close_row(table);
+}
+
 void k2x_table_free(k2x_table *table) {
+  if (!table)
+    return;
+  for (guint k = 0; k < table->columns; k++)
+    if (table->text[k])
+      g_string_free(table->text[k], TRUE);
   g_free(table);
 }
 
@@ -256,33 +279,26 @@ static double usual_pitch(const k2x_table *t, const GPtrArray *pieces, const GPt
   return best_count >= 3 && best > 0 ? best / 10.0 : -1;
 }
 
-static gboolean starts_with_strong_marker(const k2x_profile *profile, const char *text) {
-  gsize n = k2x_profile_marker_length(profile, text);
-  if (n == 0)
-    return FALSE;
-  /* A bare number followed by a space may just be a wrapped figure. */
-  for (gsize i = 0; i < n;) {
-    gunichar c = g_utf8_get_char(text + i);
-    if (!g_unichar_isdigit(c) && !g_unichar_isspace(c) && c != 0x3000)
-      return TRUE;
-    i = (gsize)(g_utf8_next_char(text + i) - text);
-  }
-  return FALSE;
+static gboolean starts_item(const k2x_profile *profile, const char *text) {
+  gboolean strong = FALSE;
+  k2x_profile_marker_length(profile, text, &strong);
+  return strong;
 }
 
 static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, int page) {
   k2x_cell *cell = g_ptr_array_index(t->row->cells, k);
+  if (!t->text[k])
+    t->text[k] = g_string_new(NULL);
   const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p.start);
   g_autofree char *text = k2x_glyphs_text(g, p.end - p.start);
   gboolean para = t->flow[k].open &&
                   (k2x_flow_breaks(&t->flow[k], g, p.end - p.start) ||
-                   starts_with_strong_marker(t->profile, text));
-  k2x_text_append_line(&cell->text, text, para);
+                   starts_item(t->profile, text));
+  k2x_text_append_line(t->text[k], text, para);
   k2x_box box = piece_box(l, p);
   k2x_spans_add(cell->spans, page, box);
   t->flow[k].open = TRUE;
   t->flow[k].room = t->right[k] - box.x1;
-  t->flow[k].size = l->size;
   t->row->page_last = page;
 }
 
@@ -318,7 +334,7 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
 
   widen_short_columns(t, lines, pieces);
   double pitch = usual_pitch(t, pieces, lines);
-  double last_top = -1;
+  double last_top = -1, before_top = -1;
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
     const piece *p = g_ptr_array_index(pieces, i);
@@ -330,14 +346,18 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     }
     l->role = K2X_ROLE_CELL;
     gboolean first_col = p[0].end > p[0].start;
-    gboolean new_row = t->row == NULL;
+    /* A jump in pitch ends the row whichever column comes first in the next one: a goal may
+     * sit lower in its cell than the status beside it. A line that mixes in a taller font
+     * sits a little off the grid and the next line makes up for it, so the jump must also
+     * show over the last two pitches. */
+    double top = line_top(l);
+    gboolean apart = pitch > 0 && last_top >= 0 && top - last_top > pitch + ROW_PITCH_EXTRA &&
+                     (before_top < 0 || top - before_top > 2 * pitch + ROW_PITCH_EXTRA);
+    gboolean new_row = t->row == NULL || apart;
     if (!new_row && first_col) {
-      gboolean apart = pitch > 0 && last_top >= 0 &&
-                       line_top(l) - last_top > pitch + ROW_PITCH_EXTRA;
       /* Every column that has text here must start a paragraph, and the first column must
        * have finished its last one: a cell still running means the row goes on. */
-      gboolean para_end = !t->flow[0].open ||
-                          k2x_flow_breaks(&t->flow[0], &g_array_index(l->glyphs, k2x_glyph,
+      gboolean para_end = k2x_flow_breaks(&t->flow[0], &g_array_index(l->glyphs, k2x_glyph,
                                                                       p[0].start),
                                           p[0].end - p[0].start);
       for (guint k = 1; k < t->columns && para_end; k++) {
@@ -347,9 +367,11 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
                                    &g_array_index(l->glyphs, k2x_glyph, p[k].start),
                                    p[k].end - p[k].start);
       }
-      new_row = apart || para_end;
+      new_row = para_end;
     }
     if (new_row) {
+      if (t->row)
+        close_row(t);
       t->row = k2x_section_add_row(t->section, t->columns);
       t->row->page_first = page->number;
       memset(t->flow, 0, sizeof t->flow);
@@ -357,6 +379,7 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     for (guint k = 0; k < t->columns; k++)
       if (p[k].end > p[k].start)
         add_piece(t, k, l, p[k], page->number);
-    last_top = line_top(l);
+    before_top = last_top;
+    last_top = top;
   }
 }

@@ -39,6 +39,15 @@ void k2x_text_join_wrapped(GString *out, const char *next) {
   g_string_append(out, next);
 }
 
+void k2x_text_append_line(GString *out, const char *line, gboolean new_paragraph) {
+  if (out->len == 0)
+    g_string_append(out, line);
+  else if (new_paragraph)
+    g_string_append_printf(out, "\n%s", line);
+  else
+    k2x_text_join_wrapped(out, line);
+}
+
 gboolean k2x_text_no_line_start(gunichar c) {
   /* JIS X 4051 line-start prohibitions, the set Word applies by default. */
   static const gunichar list[] = {

@@ -15,6 +15,10 @@ gboolean k2x_text_is_wide(gunichar c);
  * letters or digits, where the line break stood for a space. */
 void k2x_text_join_wrapped(GString *out, const char *next);
 
+/* Appends a line to a growing text: after '\n' when it opens a new paragraph, else joined as
+ * a wrapped line (k2x_text_join_wrapped). */
+void k2x_text_append_line(GString *out, const char *line, gboolean new_paragraph);
+
 /* Whether c may not begin a line in Japanese typesetting (。、）」ー small kana ...), so a
  * line starting with it continues the previous one. */
 gboolean k2x_text_no_line_start(gunichar c);

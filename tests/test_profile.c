@@ -47,7 +47,7 @@ static void check_not_heading(const k2x_profile *p, const char *printed) {
 }
 
 static void check_marker(const k2x_profile *p, const char *printed, const char *want_marker) {
-  gsize got = k2x_profile_marker_length(p, printed);
+  gsize got = k2x_profile_marker_length(p, printed, NULL);
   if (got != strlen(want_marker))
     fail_msg("marker of \"%s\": %zu bytes, want \"%s\"", printed, got, want_marker);
 }

@@ -449,6 +449,86 @@ static void test_segment_every_line_accounted(void **state) {
   assert_non_null(strstr(w->message, "迷子の行"));
 }
 
+/* A report without a title line of its own does not take the one before it. */
+static void test_segment_title_not_inherited(void **state) {
+  fixture *f = *state;
+  GArray *g1 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g1, &y, TRUE, "青森県");
+  line(g1, LEFT, &y, "２．支援事業の成果");
+  line(g1, LEFT, &y, "・一つ目");
+  GArray *g2 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  y = 40;
+  header(g2, &y, FALSE, "茨城県");
+  line(g2, LEFT, &y, "２．支援事業の成果");
+  line(g2, LEFT, &y, "・二つ目");
+  k2x_page *pages[] = {tu_page(1, g1), tu_page(2, g2)};
+  run(f, pages, 2);
+
+  assert_int_equal(f->doc->reports->len, 2);
+  assert_non_null(((const k2x_report *)g_ptr_array_index(f->doc->reports, 0))->title);
+  assert_null(((const k2x_report *)g_ptr_array_index(f->doc->reports, 1))->title);
+}
+
+/* Rows of a ruled table are 0.5pt further apart than lines in a cell. A goal set lower in its
+ * cell than the status beside it still starts with its row; a line pushed off the grid by a
+ * taller font, and the next line making up for it, start nothing. */
+static void test_segment_table_rows_by_pitch(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, "青森県");
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  tu_add_text(g, 100, y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g, 380, y, SIZE, "取組状況");
+  y += PITCH + 0.5;
+  g_autofree char *goal_full = chars("地域移行に関わる支援関係者が事例を共有", 20);
+  g_autofree char *status_full = chars("病院の看護部長にチーム会議の協議内容を伝え", 22);
+  cells(g, &y, goal_full, status_full);
+  cells(g, &y, goal_full, status_full);
+  y -= 0.4;
+  cells(g, &y, goal_full, status_full);
+  y += 0.4;
+  cells(g, &y, "意欲をもてる", "できた");
+  y += 0.5;
+  cells(g, &y, NULL, status_full);
+  cells(g, &y, "中央の目標", status_full);
+  cells(g, &y, NULL, "実施した");
+  y += 0.5;
+  cells(g, &y, "三つ目", "状況三");
+  list_sections(g, &y);
+  k2x_page *pages[] = {tu_page(1, g)};
+  run(f, pages, 1);
+
+  const k2x_section *s = section(g_ptr_array_index(f->doc->reports, 0), 0);
+  assert_int_equal(s->rows->len, 3);
+  assert_string_equal(cell(s, 1, 0), "中央の目標");
+  g_autofree char *status = g_strconcat(status_full, status_full, "実施した", NULL);
+  assert_string_equal(cell(s, 1, 1), status);
+  assert_string_equal(cell(s, 2, 0), "三つ目");
+}
+
+/* A first line set in right under its heading belongs to the section, however far from the
+ * previous section's last line. */
+static void test_segment_indented_line_under_heading(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, "青森県");
+  line(g, LEFT, &y, "２．支援事業の成果");
+  line(g, LEFT, &y, "・一つ目");
+  y += 200;
+  line(g, LEFT, &y, "３．次年度に向けた課題等");
+  line(g, 300, &y, "（別紙のとおり）");
+  k2x_page *pages[] = {tu_page(1, g)};
+  run(f, pages, 1);
+
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  assert_int_equal(section(r, 1)->items->len, 1);
+  assert_string_equal(item(section(r, 1), 0), "（別紙のとおり）");
+  assert_false(has_warning(r, "text_unassigned"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_segment_items_split_by_marker_and_paragraph_end,
@@ -466,6 +546,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_segment_row_continues_across_pages, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_segment_every_line_accounted, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_title_not_inherited, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_rows_by_pitch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_indented_line_under_heading, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
