@@ -11,6 +11,8 @@
 /* Lines that start this far (share of the text width) right of the left edge and end at the
  * right edge are right-aligned. */
 #define RIGHT_ALIGNED 0.3
+/* Furniture stands this many font sizes apart from the body. */
+#define STAND_APART 0.8
 
 static gboolean matches(const GRegex *re, const char *norm) {
   return re && g_regex_match(re, norm, 0, NULL);
@@ -49,21 +51,56 @@ static char *repeat_key(const char *text) {
   return norm;
 }
 
-static gboolean repeated_on(const k2x_page *other, const k2x_line *l, const char *key) {
-  if (!other)
-    return FALSE;
-  for (guint i = 0; i < other->lines->len; i++) {
-    const k2x_line *o = g_ptr_array_index(other->lines, i);
-    if (fabs(o->box.y0 - l->box.y0) > 3 || !in_margin_zone(other, o))
+static void free_array(gpointer p) {
+  g_array_unref(p);
+}
+
+/* The margin-zone lines of a page: key → tops, so that a page is read once per neighbour. */
+static GHashTable *zone_keys(const k2x_page *page) {
+  GHashTable *keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, free_array);
+  for (guint i = 0; page && i < page->lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(page->lines, i);
+    if (!in_margin_zone(page, l))
       continue;
-    g_autofree char *okey = repeat_key(o->text);
-    if (strcmp(okey, key) == 0)
-      return TRUE;
+    char *key = repeat_key(l->text);
+    GArray *tops = g_hash_table_lookup(keys, key);
+    if (!tops) {
+      tops = g_array_new(FALSE, FALSE, sizeof(double));
+      g_hash_table_insert(keys, key, tops);
+    } else {
+      g_free(key);
+    }
+    double top = l->box.y0;
+    g_array_append_val(tops, top);
   }
+  return keys;
+}
+
+static gboolean repeated_in(GHashTable *keys, const char *key, double top) {
+  GArray *tops = g_hash_table_lookup(keys, key);
+  for (guint i = 0; tops && i < tops->len; i++)
+    if (fabs(g_array_index(tops, double, i) - top) <= 3)
+      return TRUE;
   return FALSE;
 }
 
-/* A page number stands alone: first or last on the page, apart from the body. */
+/* Furniture in the margin stands apart from the body: toward the middle of the page, the next
+ * line is furniture too, or at least most of a line height away. A body line that happens to
+ * sit in the margin zone has its neighbour at the usual line gap. */
+static gboolean stands_apart(const k2x_page *page, guint i) {
+  const k2x_line *l = g_ptr_array_index(page->lines, i);
+  gboolean top_half = l->box.y0 < page->height / 2;
+  if (top_half ? i + 1 >= page->lines->len : i == 0)
+    return TRUE;
+  const k2x_line *n = g_ptr_array_index(page->lines, top_half ? i + 1 : i - 1);
+  if (n->role != K2X_ROLE_NONE)
+    return TRUE;
+  double gap = top_half ? n->box.y0 - l->box.y1 : l->box.y0 - n->box.y1;
+  return gap >= STAND_APART * l->size;
+}
+
+/* A page number stands alone: in the margin, or first or last on the page, apart from the
+ * body. */
 static gboolean is_page_number(const k2x_page *page, guint i, const k2x_profile *profile,
                                const char *norm) {
   if (!matches(profile->page_number, norm))
@@ -71,7 +108,7 @@ static gboolean is_page_number(const k2x_page *page, guint i, const k2x_profile 
   const GPtrArray *lines = page->lines;
   const k2x_line *l = g_ptr_array_index(lines, i);
   if (in_margin_zone(page, l))
-    return TRUE;
+    return stands_apart(page, i);
   if (i + 1 == lines->len && i > 0) {
     const k2x_line *above = g_ptr_array_index(lines, i - 1);
     return l->box.y0 - above->box.y1 > 2 * l->size;
@@ -148,12 +185,19 @@ void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
     } else if (title_wraps(page, i, profile, norm)) {
       l->role = K2X_ROLE_TITLE;
       ((k2x_line *)g_ptr_array_index(lines, i + 1))->role = K2X_ROLE_TITLE;
-    } else if (is_page_number(page, i, profile, norm)) {
-      l->role = K2X_ROLE_PAGE_NUMBER;
     }
+  }
+  /* After the titles: a page number may stand right next to one. */
+  for (guint i = 0; i < lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(lines, i);
+    g_autofree char *norm = k2x_text_normalize(l->text);
+    if (l->role == K2X_ROLE_NONE && is_page_number(page, i, profile, norm))
+      l->role = K2X_ROLE_PAGE_NUMBER;
   }
   set_text_area(page, prev);
 
+  g_autoptr(GHashTable) prev_keys = zone_keys(prev);
+  g_autoptr(GHashTable) next_keys = zone_keys(next);
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
     if (l->role != K2X_ROLE_NONE)
@@ -163,10 +207,10 @@ void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
       l->role = K2X_ROLE_LABEL;
       continue;
     }
-    if (!in_margin_zone(page, l) || is_structure(profile, l))
+    if (!in_margin_zone(page, l) || !stands_apart(page, i) || is_structure(profile, l))
       continue;
     g_autofree char *key = repeat_key(l->text);
-    if (*key && (repeated_on(prev, l, key) || repeated_on(next, l, key)))
+    if (*key && (repeated_in(prev_keys, key, l->box.y0) || repeated_in(next_keys, key, l->box.y0)))
       l->role = K2X_ROLE_REPEATED;
   }
   /* Measured again without the furniture: a right-aligned label may stand past the body. */

@@ -151,6 +151,23 @@ static k2x_line *line_new(void) {
   return l;
 }
 
+/* A hostile or broken PDF can place glyphs at NaN, infinity or far off the page; they are
+ * not printed, and would only upset the geometry. */
+static void drop_invisible(GArray *glyphs, double width, double height) {
+  guint w = 0;
+  for (guint i = 0; i < glyphs->len; i++) {
+    k2x_glyph g = g_array_index(glyphs, k2x_glyph, i);
+    if (!isfinite(g.x0) || !isfinite(g.y0) || !isfinite(g.x1) || !isfinite(g.y1) ||
+        !isfinite(g.size) || g.size <= 0 || g.x1 < g.x0 || g.y1 < g.y0)
+      continue;
+    if (width > 0 && height > 0 &&
+        (g.x1 < 0 || g.y1 < 0 || g.x0 > width || g.y0 > height))
+      continue;
+    g_array_index(glyphs, k2x_glyph, w++) = g;
+  }
+  g_array_set_size(glyphs, w);
+}
+
 k2x_page *k2x_page_new_from_glyphs(int number, double width, double height, GArray *glyphs) {
   k2x_page *page = g_new0(k2x_page, 1);
   page->number = number;
@@ -158,6 +175,7 @@ k2x_page *k2x_page_new_from_glyphs(int number, double width, double height, GArr
   page->height = height;
   page->lines = g_ptr_array_new_with_free_func(line_free);
 
+  drop_invisible(glyphs, width, height);
   /* Glyphs whose vertical centres fall in one band form a line; sorting by centre keeps
    * lines contiguous even when the content stream interleaves columns. */
   g_array_sort(glyphs, compare_yc);

@@ -114,10 +114,10 @@ static gboolean read_header(k2x_table *t, k2x_line *l, double *centres) {
  * points between the columns, less than a word space. A note across the table covers every x,
  * so it raises the count everywhere and leaves the gutter the minimum. */
 static double find_split(const GPtrArray *lines, double lo, double hi) {
+  if (!(hi - lo > 1.5 && hi - lo < 1e5))
+    return (lo + hi) / 2;
   const double bin = 0.5;
   int n = (int)ceil((hi - lo) / bin);
-  if (n <= 2)
-    return (lo + hi) / 2;
   g_autofree int *cover = g_new0(int, n);
   for (guint i = 0; i < lines->len; i++) {
     const k2x_line *l = g_ptr_array_index(lines, i);
@@ -125,8 +125,8 @@ static double find_split(const GPtrArray *lines, double lo, double hi) {
       continue;
     for (guint j = 0; j < l->glyphs->len; j++) {
       const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, j);
-      int a = MAX(0, (int)floor((g->x0 - lo) / bin));
-      int b = MIN(n, (int)ceil((g->x1 - lo) / bin));
+      double a0 = CLAMP((g->x0 - lo) / bin, 0, n), b0 = CLAMP((g->x1 - lo) / bin, 0, n);
+      int a = (int)floor(a0), b = (int)ceil(b0);
       for (int x = a; x < b; x++)
         cover[x]++;
     }

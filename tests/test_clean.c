@@ -199,6 +199,33 @@ static void test_clean_repeated_header(void **state) {
   assert_role(next, "資料", K2X_ROLE_REPEATED);
 }
 
+/* Body text that happens to sit in the bottom margin at the same place on two pages, at the
+ * usual distance from the line above it, is body text: furniture stands apart. */
+static k2x_page *page_ending_with(int number, const char *last) {
+  GArray *g = tu_glyphs_new();
+  double y = 660;
+  for (int i = 0; i < 8; i++, y += LEADING)
+    tu_add_text(g, LEFT, y, SIZE, body_full);
+  /* The last line stands in the bottom 12% of the page. */
+  assert_true(y > TU_PAGE_HEIGHT * 0.88);
+  tu_add_text(g, LEFT, y, SIZE, last);
+  return tu_page(number, g);
+}
+
+static void test_clean_body_in_margin_kept(void **state) {
+  const fixture *f = *state;
+  g_autoptr(k2x_page) a = page_ending_with(1, "・特になし");
+  g_autoptr(k2x_page) b = page_ending_with(2, "・特になし");
+  g_autoptr(k2x_page) c = page_ending_with(3, "12");
+  k2x_clean_page(a, NULL, b, f->profile, f->regions);
+  k2x_clean_page(b, a, c, f->profile, f->regions);
+  k2x_clean_page(c, b, NULL, f->profile, f->regions);
+  assert_role(a, "・特になし", K2X_ROLE_NONE);
+  assert_role(b, "・特になし", K2X_ROLE_NONE);
+  /* A number in the body's flow is not a page number, in the margin or not. */
+  assert_role(c, "12", K2X_ROLE_NONE);
+}
+
 static void test_clean_repeated_structure_kept(void **state) {
   const fixture *f = *state;
   g_autoptr(k2x_page) prev = continuation_page(2);
@@ -272,6 +299,7 @@ int main(void) {
       cmocka_unit_test(test_clean_text_area_ignores_label),
       cmocka_unit_test(test_clean_text_area_body_only),
       cmocka_unit_test(test_clean_repeated_header),
+      cmocka_unit_test(test_clean_body_in_margin_kept),
       cmocka_unit_test(test_clean_repeated_structure_kept),
       cmocka_unit_test(test_clean_not_repeated_alone),
       cmocka_unit_test(test_clean_repeated_needs_same_place),

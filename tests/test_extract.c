@@ -1,4 +1,5 @@
 /* test_extract: glyphs → lines (order, duplicates, runs, spacing) and reading PDFs with poppler. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,6 +182,20 @@ static void test_extract_hanging_punctuation(void **state) {
   assert_true(l->box.x1 > right);
 }
 
+/* Glyphs at NaN, infinity or far off the page are not printed: they make no line. */
+static void test_extract_invisible_glyphs_dropped(void **state) {
+  GArray *g = tu_glyphs_new();
+  tu_add_text(g, 60, 100, 10.5, "本文");
+  k2x_glyph bad[] = {{'x', NAN, 100, 70, 110, 10.5f},
+                     {'y', 60, 100, 70, INFINITY, 10.5f},
+                     {'z', 1e9f, 100, 1e9f + 10, 110, 10.5f},
+                     {'w', 80, 100, 90, 110, 0}};
+  g_array_append_vals(g, bad, G_N_ELEMENTS(bad));
+  g_autoptr(k2x_page) page = tu_page(1, g);
+  assert_int_equal(page->lines->len, 1);
+  assert_string_equal(((const k2x_line *)g_ptr_array_index(page->lines, 0))->text, "本文");
+}
+
 static void test_extract_empty_page(void **state) {
   g_autoptr(k2x_page) page = tu_page(3, tu_glyphs_new());
   assert_int_equal(page->number, 3);
@@ -354,6 +369,7 @@ int main(void) {
       cmocka_unit_test(test_extract_glyphs_text),
       cmocka_unit_test(test_extract_hanging_punctuation),
       cmocka_unit_test(test_extract_empty_page),
+      cmocka_unit_test(test_extract_invisible_glyphs_dropped),
       cmocka_unit_test(test_extract_pdf_text_page),
       cmocka_unit_test(test_extract_pdf_image_page),
       cmocka_unit_test(test_extract_pdf_sha256),
