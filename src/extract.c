@@ -273,7 +273,7 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index) {
     guint i = 0;
     for (const char *p = text; *p && i < n_rects; p = g_utf8_next_char(p), i++) {
       gunichar c = g_utf8_get_char(p);
-      if (g_unichar_isspace(c) || c == 0x3000 || !g_unichar_isprint(c))
+      if (g_unichar_isspace(c) || !g_unichar_isprint(c))
         continue;
       while (attr && ((PopplerTextAttributes *)attr->data)->end_index < (int)i)
         attr = attr->next;

@@ -10,7 +10,7 @@ char *k2x_text_normalize(const char *text) {
   GString *out = g_string_sized_new(strlen(nfkc));
   for (const char *p = nfkc; *p; p = g_utf8_next_char(p)) {
     gunichar c = g_utf8_get_char(p);
-    if (!g_unichar_isspace(c) && c != 0x3000)
+    if (!g_unichar_isspace(c))
       g_string_append_unichar(out, c);
   }
   return g_string_free(out, FALSE);
@@ -87,7 +87,7 @@ char *k2x_text_strip(char *text) {
   char *start = text;
   while (*start) {
     gunichar c = g_utf8_get_char(start);
-    if (!g_unichar_isspace(c) && c != 0x3000)
+    if (!g_unichar_isspace(c))
       break;
     start = g_utf8_next_char(start);
   }
@@ -95,7 +95,7 @@ char *k2x_text_strip(char *text) {
   while (end > start) {
     char *prev = g_utf8_find_prev_char(start, end);
     gunichar c = g_utf8_get_char(prev);
-    if (!g_unichar_isspace(c) && c != 0x3000)
+    if (!g_unichar_isspace(c))
       break;
     end = prev;
   }

@@ -29,7 +29,7 @@ gboolean k2x_text_no_line_end(gunichar c);
 /* Display width in columns: wide characters count two. */
 gsize k2x_text_display_width(const char *text);
 
-/* Trims ASCII and ideographic spaces at both ends, in place; returns text. */
+/* Trims white space (ASCII and Unicode, U+3000 included) at both ends, in place; returns text. */
 char *k2x_text_strip(char *text);
 
 #endif

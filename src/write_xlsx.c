@@ -138,8 +138,8 @@ static void sheet_text(sheet *sh, const char *text) {
   /* The model promises UTF-8, but one bad byte would make Excel refuse the whole file. */
   if (!g_utf8_validate(text, -1, NULL))
     text = valid = g_utf8_make_valid(text, -1);
-  /* Excel refuses longer cells. A later issue adds a warning for the cut; for now the cell
-   * keeps what fits. Bytes never undercount units, so most text skips the scan. */
+  /* Excel refuses longer cells, so the cell keeps what fits; the JSON keeps it all. Bytes
+   * never undercount units, so most text skips the scan. */
   if (strlen(text) > CELL_UNITS_MAX) {
     gsize keep = prefix_within(text, CELL_UNITS_MAX);
     if (text[keep])
