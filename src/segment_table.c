@@ -6,6 +6,9 @@
 #include "segment.h"
 #include "text.h"
 
+/* A blank band across the table this much taller than the usual gap between lines of a cell
+ * (in font sizes, at least 2pt) separates rows. */
+#define ROW_GAP_EXTRA 0.3
 /* Lines this much (points) further apart than the usual pitch in a cell belong to two rows:
  * a border of 0.5pt is enough to tell. */
 #define ROW_PITCH_EXTRA 0.3
@@ -240,6 +243,20 @@ static int compare_double(gconstpointer a, gconstpointer b) {
   return x < y ? -1 : x > y;
 }
 
+/* The usual blank between two lines of a cell: the pitch less the usual line height. (A
+ * median of blanks would count the blanks between rows too when cells are short.) */
+static double usual_gap(double pitch, const GPtrArray *lines) {
+  if (pitch <= 0 || lines->len == 0)
+    return -1;
+  g_autofree double *heights = g_new(double, lines->len);
+  for (guint i = 0; i < lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(lines, i);
+    heights[i] = l->box.y1 - l->box.y0;
+  }
+  qsort(heights, lines->len, sizeof *heights, compare_double);
+  return MAX(0, pitch - heights[lines->len / 2]);
+}
+
 /* Where a line stands: the median top of its glyphs, so that a Latin word in another font,
  * whose boxes sit a little higher, does not move it. */
 static double line_top(const k2x_line *l) {
@@ -334,7 +351,8 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
 
   widen_short_columns(t, lines, pieces);
   double pitch = usual_pitch(t, pieces, lines);
-  double last_top = -1, before_top = -1;
+  double last_top = -1, before_top = -1, last_bottom = -1;
+  double gap = usual_gap(pitch, lines);
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
     const piece *p = g_ptr_array_index(pieces, i);
@@ -346,13 +364,17 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     }
     l->role = K2X_ROLE_CELL;
     gboolean first_col = p[0].end > p[0].start;
-    /* A jump in pitch ends the row whichever column comes first in the next one: a goal may
-     * sit lower in its cell than the status beside it. A line that mixes in a taller font
-     * sits a little off the grid and the next line makes up for it, so the jump must also
-     * show over the last two pitches. */
+    /* Rows are apart where a band of white crosses every column, or where the pitch jumps
+     * by a rule's width; either way the row ends whichever column comes first in the next
+     * one, as a goal may sit lower in its cell than its status. A line that mixes in a
+     * taller font sits a little off the grid and the next line makes up for it, so a small
+     * jump must also show over the last two pitches. */
     double top = line_top(l);
-    gboolean apart = pitch > 0 && last_top >= 0 && top - last_top > pitch + ROW_PITCH_EXTRA &&
-                     (before_top < 0 || top - before_top > 2 * pitch + ROW_PITCH_EXTRA);
+    gboolean band = gap >= 0 && last_bottom >= 0 &&
+                    l->box.y0 - last_bottom > gap + MAX(ROW_GAP_EXTRA * l->size, 2.0);
+    gboolean jump = pitch > 0 && last_top >= 0 && top - last_top > pitch + ROW_PITCH_EXTRA &&
+                    (before_top < 0 || top - before_top > 2 * pitch + ROW_PITCH_EXTRA);
+    gboolean apart = band || jump;
     gboolean new_row = t->row == NULL || apart;
     if (!new_row && first_col) {
       /* Every column that has text here must start a paragraph, and the first column must
@@ -381,5 +403,6 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
         add_piece(t, k, l, p[k], page->number);
     before_top = last_top;
     last_top = top;
+    last_bottom = MAX(last_bottom, l->box.y1);
   }
 }
