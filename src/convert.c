@@ -20,7 +20,7 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
                            GError **error) {
   *out = NULL;
   g_autoptr(k2x_source) src = NULL;
-  k2x_error err = k2x_source_open(path, options->password, &src, error);
+  k2x_error err = k2x_source_open(path, options->password, options->input_encoding, &src, error);
   if (err)
     return err;
 

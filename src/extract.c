@@ -14,7 +14,9 @@
 
 struct k2x_source {
   GMappedFile *map;
-  PopplerDocument *doc;
+  PopplerDocument *doc; /* a PDF, or */
+  GPtrArray *text;      /* text: its pages of lines */
+  gboolean layout;      /* the text keeps pdftotext's layout */
   char *sha256;
   int pages;
 };
@@ -207,8 +209,24 @@ k2x_page *k2x_page_new_from_glyphs(int number, double width, double height, GArr
   return page;
 }
 
-k2x_error k2x_source_open(const char *path, const char *password, k2x_source **out,
-                          GError **error) {
+/* PDF files may carry up to 1024 bytes of junk before their header, as readers accept. */
+static gboolean looks_like_pdf(const char *data, gsize len) {
+  return g_strstr_len(data, (gssize)MIN(len, 1024), "%PDF-") != NULL;
+}
+
+static k2x_error open_text(k2x_source *src, const char *data, gsize len, const char *encoding,
+                           GError **error) {
+  g_autofree char *utf8 = NULL;
+  k2x_error err = k2x_text_decode(data, len, encoding, &utf8, error);
+  if (err)
+    return err;
+  src->text = k2x_text_pages(utf8, &src->layout);
+  src->pages = (int)src->text->len;
+  return K2X_OK;
+}
+
+k2x_error k2x_source_open(const char *path, const char *password, const char *encoding,
+                          k2x_source **out, GError **error) {
   *out = NULL;
   GError *err = NULL;
   GMappedFile *map = g_mapped_file_new(path, FALSE, &err);
@@ -220,6 +238,24 @@ k2x_error k2x_source_open(const char *path, const char *password, k2x_source **o
   src->map = map;
   g_autoptr(GBytes) bytes = g_mapped_file_get_bytes(map);
   src->sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, bytes);
+  gsize len = 0;
+  const char *data = g_bytes_get_data(bytes, &len);
+  /* A file named .pdf is a PDF, whatever it holds; any other that does not start like one is
+   * read as text. */
+  g_autofree char *lower = g_ascii_strdown(path, -1);
+  if ((!data || !looks_like_pdf(data, len)) && !g_str_has_suffix(lower, ".pdf")) {
+    k2x_error e = open_text(src, data ? data : "", len, encoding, error);
+    if (e)
+      k2x_source_free(src);
+    else
+      *out = src;
+    return e;
+  }
+  if (!data || !looks_like_pdf(data, len)) {
+    g_set_error(error, K2X_ERROR, K2X_ERR_PDF, "the file does not start with a PDF header");
+    k2x_source_free(src);
+    return K2X_ERR_PDF;
+  }
   src->doc = poppler_document_new_from_bytes(bytes, password, &err);
   if (!src->doc) {
     gboolean locked = g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
@@ -237,6 +273,8 @@ void k2x_source_free(k2x_source *source) {
     return;
   if (source->doc)
     g_object_unref(source->doc);
+  if (source->text)
+    g_ptr_array_unref(source->text);
   if (source->map)
     g_mapped_file_unref(source->map);
   g_free(source->sha256);
@@ -252,10 +290,13 @@ const char *k2x_source_sha256(const k2x_source *source) {
 }
 
 const char *k2x_source_kind(const k2x_source *source) {
-  return "pdf";
+  return source->text ? "text" : "pdf";
 }
 
 k2x_page *k2x_source_read_page(k2x_source *source, int index) {
+  if (source->text)
+    return k2x_page_new_from_text(index + 1, g_ptr_array_index(source->text, index),
+                                  source->layout);
   PopplerPage *pp = poppler_document_get_page(source->doc, index);
   double w = 0, h = 0;
   GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));

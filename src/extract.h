@@ -37,6 +37,8 @@ typedef struct {
   GPtrArray *lines; /* k2x_line*, top to bottom */
   double text_left, text_right; /* body text area, set by clean */
   gboolean has_images;          /* set only for a page without text: a scan, not a blank */
+  gboolean flow_only; /* text input without layout: lines keep their order and their widths,
+                         but a line's position on the page means nothing */
 } k2x_page;
 
 /* Builds a page from glyphs in any order: groups them into lines by vertical overlap, orders
@@ -59,13 +61,29 @@ k2x_box k2x_glyphs_box(const k2x_glyph *glyphs, guint n);
  * Japanese characters. Caller frees. */
 char *k2x_glyphs_text(const k2x_glyph *glyphs, guint n);
 
+/* Text input (extract_text.c). */
+
+/* Decodes text input to UTF-8: from encoding when not NULL, else UTF-8 (a BOM is dropped),
+ * else whichever of CP932 and EUC-JP decodes every byte and reads most like Japanese. Returns
+ * K2X_ERR_ENCODING with the offset of the first undecodable byte in error. */
+k2x_error k2x_text_decode(const char *data, gsize len, const char *encoding, char **out,
+                          GError **error);
+/* Splits text as pdftotext writes it into pages (GPtrArray of GPtrArray of char* lines): at
+ * form feeds, else at page-opening lines (one leading space). Sets *layout when the text is
+ * pdftotext -layout output. */
+GPtrArray *k2x_text_pages(const char *utf8, gboolean *layout);
+/* A page of text lines with a stand-in geometry: a line per pitch, a glyph per column (per
+ * display column without layout, which marks the page flow_only). */
+k2x_page *k2x_page_new_from_text(int number, const GPtrArray *lines, gboolean layout);
+
 /* An open input. Pages are read one at a time, so a long bundle never sits in memory. */
 typedef struct k2x_source k2x_source;
 
-/* Opens a PDF. password may be NULL. Returns K2X_ERR_READ, K2X_ERR_PDF or K2X_ERR_ENCRYPTED
- * with error set on failure. */
-k2x_error k2x_source_open(const char *path, const char *password, k2x_source **out,
-                          GError **error);
+/* Opens a PDF, or text when the file does not start like a PDF. password and encoding (of
+ * text; NULL to detect it) may be NULL. Returns K2X_ERR_READ, K2X_ERR_PDF, K2X_ERR_ENCRYPTED
+ * or K2X_ERR_ENCODING with error set on failure. */
+k2x_error k2x_source_open(const char *path, const char *password, const char *encoding,
+                          k2x_source **out, GError **error);
 void k2x_source_free(k2x_source *source);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_source, k2x_source_free)
 

@@ -15,12 +15,13 @@ typedef struct {
   const k2x_profile *profile; /* required */
   const k2x_regions *regions; /* required */
   const char *password;       /* for an encrypted PDF; NULL for none */
+  const char *input_encoding; /* of text input; NULL to detect it */
   FILE *trace;                /* when set, every source line is printed with its role */
 } k2x_convert_options;
 
-/* Converts the PDF at path: extract → clean → segment, one page at a time. On success *out
+/* Converts the PDF (or pdftotext text) at path: extract → clean → segment, one page at a time. On success *out
  * gets a doc the caller frees with k2x_doc_free. On failure returns the error (K2X_ERR_READ,
- * K2X_ERR_PDF, K2X_ERR_ENCRYPTED, K2X_ERR_NO_TEXT, K2X_ERR_NO_REPORTS) with error set, and
+ * K2X_ERR_PDF, K2X_ERR_ENCRYPTED, K2X_ERR_ENCODING, K2X_ERR_NO_TEXT, K2X_ERR_NO_REPORTS) with error set, and
  * *out is NULL. */
 k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options, k2x_doc **out,
                            GError **error);

@@ -283,7 +283,7 @@ static int pdf_teardown(void **state) {
 static k2x_source *open_fixture(const fixture *f) {
   k2x_source *src = NULL;
   GError *error = NULL;
-  k2x_error err = k2x_source_open(f->pdf, NULL, &src, &error);
+  k2x_error err = k2x_source_open(f->pdf, NULL, NULL, &src, &error);
   if (err != K2X_OK)
     fail_msg("%s: %s", f->pdf, error ? error->message : k2x_strerror(err));
   assert_null(error);
@@ -339,7 +339,7 @@ static void test_extract_error_missing_file(void **state) {
   g_autofree char *path = g_build_filename(f->dir, "absent.pdf", NULL);
   k2x_source *src = (k2x_source *)&src;
   GError *error = NULL;
-  assert_int_equal(k2x_source_open(path, NULL, &src, &error), K2X_ERR_READ);
+  assert_int_equal(k2x_source_open(path, NULL, NULL, &src, &error), K2X_ERR_READ);
   assert_null(src);
   assert_non_null(error);
   g_error_free(error);
@@ -351,7 +351,7 @@ static void test_extract_error_not_pdf(void **state) {
   assert_true(g_file_set_contents(path, "令和２年度の達成目標・取組状況\n", -1, NULL));
   k2x_source *src = (k2x_source *)&src;
   GError *error = NULL;
-  assert_int_equal(k2x_source_open(path, NULL, &src, &error), K2X_ERR_PDF);
+  assert_int_equal(k2x_source_open(path, NULL, NULL, &src, &error), K2X_ERR_PDF);
   assert_null(src);
   assert_non_null(error);
   g_error_free(error);
