@@ -13,6 +13,7 @@ typedef struct {
   char *formats;
   char *profile_path;
   char *password;
+  char *input_encoding;
   gboolean quiet;
   gboolean trace;
   gboolean version;
@@ -53,6 +54,9 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
        "FILE"},
       {"password", 0, 0, G_OPTION_ARG_STRING, &o->password,
        "Password for encrypted PDFs", "PASSWORD"},
+      {"input-encoding", 0, 0, G_OPTION_ARG_STRING, &o->input_encoding,
+       "Encoding of text inputs (e.g. CP932, EUC-JP; default: detect UTF-8, Shift_JIS, EUC-JP)",
+       "NAME"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print errors only", NULL},
       {"trace", 0, 0, G_OPTION_ARG_NONE, &o->trace,
        "Print every source line with what it was taken as (for tuning a profile)", NULL},
@@ -63,7 +67,8 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
   g_option_context_set_summary(
       ctx, "Converts Japanese ministry meeting PDFs (bundles of regional reports) into a\n"
            "spreadsheet and JSON per input: reports, regions, the goal/status table and the\n"
-           "items of every section. INPUT is a PDF file or a directory of PDF files.");
+           "items of every section. INPUT is a PDF, a text file as pdftotext writes it\n"
+           "(UTF-8, Shift_JIS or EUC-JP), or a directory of such files (*.pdf, *.txt).");
   g_option_context_set_description(
       ctx, "Outputs: DIR/NAME.xlsx and DIR/NAME.json for each input NAME.pdf, written\n"
            "atomically (a failed conversion leaves no file behind).\n\n"
@@ -93,7 +98,7 @@ static int compare_paths(gconstpointer a, gconstpointer b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Expands the inputs: a directory stands for the PDF files in it, sorted. */
+/* Expands the inputs: a directory stands for the PDF and text files in it, sorted. */
 static GPtrArray *collect_inputs(char **inputs) {
   GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
   for (char **in = inputs; *in; in++) {
@@ -106,7 +111,7 @@ static GPtrArray *collect_inputs(char **inputs) {
     const char *name;
     while (dir && (name = g_dir_read_name(dir))) {
       g_autofree char *lower = g_ascii_strdown(name, -1);
-      if (g_str_has_suffix(lower, ".pdf"))
+      if (g_str_has_suffix(lower, ".pdf") || g_str_has_suffix(lower, ".txt"))
         g_ptr_array_add(found, g_build_filename(*in, name, NULL));
     }
     g_ptr_array_sort(found, compare_paths);
@@ -173,7 +178,8 @@ static int run(const options *o) {
     return EXIT_SOME_FAILED;
   }
   k2x_regions *regions = k2x_regions_new_default();
-  k2x_convert_options copt = {profile, regions, o->password, o->trace ? stdout : NULL};
+  k2x_convert_options copt = {profile, regions, o->password, o->input_encoding,
+                              o->trace ? stdout : NULL};
   g_autoptr(GPtrArray) files = collect_inputs(o->inputs);
   guint failed = 0;
   for (guint i = 0; i < files->len; i++)
@@ -181,7 +187,7 @@ static int run(const options *o) {
       failed++;
   k2x_regions_free(regions);
   if (files->len == 0)
-    g_printerr("kaigi2xlsx: no PDF files found in the given directories\n");
+    g_printerr("kaigi2xlsx: no PDF or text files found in the given directories\n");
   return failed || files->len == 0 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
 }
 
@@ -202,6 +208,7 @@ int main(int argc, char **argv) {
   g_free(o.formats);
   g_free(o.profile_path);
   g_free(o.password);
+  g_free(o.input_encoding);
   g_strfreev(o.inputs);
   return status;
 }
