@@ -100,13 +100,15 @@ static gboolean stands_apart(const k2x_page *page, guint i) {
 }
 
 /* A page number stands alone: in the margin, or first or last on the page, apart from the
- * body. */
+ * body (where text without layout has no geometry, first or last is enough). */
 static gboolean is_page_number(const k2x_page *page, guint i, const k2x_profile *profile,
                                const char *norm) {
   if (!matches(profile->page_number, norm))
     return FALSE;
   const GPtrArray *lines = page->lines;
   const k2x_line *l = g_ptr_array_index(lines, i);
+  if (page->flow_only)
+    return i == 0 || i + 1 == lines->len;
   if (in_margin_zone(page, l))
     return stands_apart(page, i);
   if (i + 1 == lines->len && i > 0) {

@@ -69,7 +69,7 @@ char *k2x_glyphs_text(const k2x_glyph *glyphs, guint n);
 k2x_error k2x_text_decode(const char *data, gsize len, const char *encoding, char **out,
                           GError **error);
 /* Splits text as pdftotext writes it into pages (GPtrArray of GPtrArray of char* lines): at
- * form feeds, else at page-opening lines (one leading space). Sets *layout when the text is
+ * form feeds, else at page-opening lines (one leading space) and after bare page numbers. Sets *layout when the text is
  * pdftotext -layout output. */
 GPtrArray *k2x_text_pages(const char *utf8, gboolean *layout);
 /* A page of text lines with a stand-in geometry: a line per pitch, a glyph per column (per

@@ -128,6 +128,15 @@ static gboolean opens_page(const char *line) {
   return line[0] == ' ' && line[1] != '\0' && !g_ascii_isspace(line[1]);
 }
 
+/* A bare page number ("9", "- 9 -") ends its page. */
+static gboolean ends_page(const char *line) {
+  g_autofree char *norm = k2x_text_normalize(line);
+  const char *p = norm;
+  p += *p == '-';
+  gsize digits = strspn(p, "0123456789");
+  return digits > 0 && digits <= 4 && (p[digits] == '\0' || strcmp(p + digits, "-") == 0);
+}
+
 GPtrArray *k2x_text_pages(const char *utf8, gboolean *layout) {
   g_auto(GStrv) all = g_strsplit_set(utf8, "\n\f", -1);
   *layout = looks_laid_out(all);
@@ -151,6 +160,10 @@ GPtrArray *k2x_text_pages(const char *utf8, gboolean *layout) {
       /* Without layout, blank lines carry nothing (some copies put one after every line). */
       if (*layout || !is_blank(*l))
         g_ptr_array_add(page, g_strdup(*l));
+      if (by_opening_line && ends_page(*l) && l[1]) {
+        page = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(pages, page);
+      }
     }
   }
   return pages;
@@ -169,7 +182,9 @@ k2x_page *k2x_page_new_from_text(int number, const GPtrArray *lines, gboolean la
     double x = COLUMN, y = PITCH * (i + 1);
     for (; *p; p = g_utf8_next_char(p)) {
       gunichar c = g_utf8_get_char(p);
-      double w = COLUMN * (layout || !k2x_text_is_wide(c) ? 1 : 2);
+      /* Without layout a space is all that is left of a gap, between columns too: it is made
+       * wide enough to part runs, so the line's text keeps it. */
+      double w = COLUMN * (layout || !(k2x_text_is_wide(c) || c == ' ') ? 1 : 2);
       if (!g_unichar_isspace(c) && g_unichar_isprint(c)) {
         k2x_glyph g = {c, (float)x, (float)y, (float)(x + w), (float)(y + SIZE), (float)SIZE};
         g_array_append_val(glyphs, g);

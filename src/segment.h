@@ -46,4 +46,19 @@ void k2x_table_free(k2x_table *table);
 void k2x_table_add_lines(k2x_table *table, const k2x_page *page, GPtrArray *lines,
                          GPtrArray *outside);
 
+/* Where a line of a two-column table read without layout goes (segment_columns.c). */
+typedef struct {
+  guint column;           /* 0 or 1 */
+  gboolean new_row;       /* the line starts a row */
+  gboolean new_paragraph; /* the line starts a paragraph of its cell (or starts the cell) */
+  gsize split;            /* > 0: bytes [0, split) of the line end the first cell, and the
+                             rest after that space starts the second */
+} k2x_line_place;
+
+/* Places the lines of a table whose columns were written one after the other (texts in
+ * reading order; markers: whether each line starts with an item marker; text_width: display
+ * columns of the page's body, 0 when unknown). */
+void k2x_columns_place(const char *const *texts, const gboolean *markers, guint n,
+                       gsize text_width, k2x_line_place *out);
+
 #endif

@@ -30,7 +30,20 @@ struct k2x_table {
   k2x_row *row;                   /* row being read */
   GString *text[K2X_MAX_COLUMNS]; /* its cells' text while they grow */
   k2x_flow flow[K2X_MAX_COLUMNS];
+  GPtrArray *queued; /* queued_line: a table read without layout waits for its last line */
+  gsize text_width;  /* display columns of the widest body line of its pages */
 };
+
+typedef struct {
+  char *text;
+  k2x_span span;
+} queued_line;
+
+static void queued_line_free(gpointer p) {
+  queued_line *q = p;
+  g_free(q->text);
+  g_free(q);
+}
 
 k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psection,
                          const k2x_profile *profile) {
@@ -39,6 +52,7 @@ k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psecti
   t->psection = psection;
   t->profile = profile;
   t->columns = MIN(psection->columns->len, K2X_MAX_COLUMNS);
+  t->queued = g_ptr_array_new_with_free_func(queued_line_free);
   return t;
 }
 
@@ -55,8 +69,65 @@ static void close_row(k2x_table *t) {
   }
 }
 
+static void start_row(k2x_table *t, int page) {
+  if (t->row)
+    close_row(t);
+  t->row = k2x_section_add_row(t->section, t->columns);
+  t->row->page_first = t->row->page_last = page;
+  memset(t->flow, 0, sizeof t->flow);
+}
+
+static void add_text(k2x_table *t, guint k, const char *text, gboolean paragraph,
+                     k2x_span span) {
+  if (!t->text[k])
+    t->text[k] = g_string_new(NULL);
+  k2x_text_append_line(t->text[k], text, paragraph);
+  k2x_cell *cell = g_ptr_array_index(t->row->cells, k);
+  k2x_spans_add(cell->spans, span.page, span.box);
+  t->row->page_last = span.page;
+}
+
+/* The lines of a table read without layout, now all in: their columns and rows come from
+ * their order and widths. With more or fewer than two columns, the lines stay in the first,
+ * a row per paragraph. */
+static void place_queued(k2x_table *t) {
+  guint n = t->queued->len;
+  g_autofree const char **texts = g_new(const char *, n);
+  g_autofree gboolean *markers = g_new(gboolean, n);
+  g_autofree k2x_line_place *places = g_new0(k2x_line_place, n);
+  for (guint i = 0; i < n; i++) {
+    texts[i] = ((const queued_line *)g_ptr_array_index(t->queued, i))->text;
+    gboolean strong = FALSE;
+    k2x_profile_marker_length(t->profile, texts[i], &strong);
+    markers[i] = strong;
+  }
+  if (t->columns == 2) {
+    k2x_columns_place(texts, markers, n, t->text_width, places);
+  } else {
+    for (guint i = 0; i < n; i++)
+      places[i] = (k2x_line_place){0, i == 0 || markers[i], TRUE, 0};
+  }
+  for (guint i = 0; i < n; i++) {
+    const queued_line *q = g_ptr_array_index(t->queued, i);
+    const k2x_line_place *pl = &places[i];
+    if (pl->new_row || !t->row)
+      start_row(t, q->span.page);
+    if (pl->split) {
+      g_autofree char *first = g_strndup(q->text, pl->split);
+      add_text(t, 0, first, pl->new_paragraph, q->span);
+      add_text(t, 1, q->text + pl->split + 1, TRUE, q->span);
+    } else {
+      add_text(t, pl->column, q->text, pl->new_paragraph, q->span);
+    }
+  }
+  g_ptr_array_set_size(t->queued, 0);
+}
+
 void k2x_table_finish(k2x_table *table) {
-  close_row(table);
+  if (table->queued->len > 0)
+    place_queued(table);
+  if (table->row)
+    close_row(table);
 }
 
 void k2x_table_free(k2x_table *table) {
@@ -65,6 +136,7 @@ void k2x_table_free(k2x_table *table) {
   for (guint k = 0; k < table->columns; k++)
     if (table->text[k])
       g_string_free(table->text[k], TRUE);
+  g_ptr_array_unref(table->queued);
   g_free(table);
 }
 
@@ -319,8 +391,33 @@ static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, int pag
   t->row->page_last = page;
 }
 
+/* Text without layout: the lines wait for the end of the table, and the width of the page's
+ * body is noted, which the two columns share. */
+static void queue_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines) {
+  double centres[K2X_MAX_COLUMNS];
+  for (guint i = 0; i < lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(lines, i);
+    if (read_header(t, l, centres))
+      continue;
+    queued_line *q = g_new(queued_line, 1);
+    q->text = g_strdup(l->text);
+    q->span = (k2x_span){page->number, l->box};
+    g_ptr_array_add(t->queued, q);
+    l->role = K2X_ROLE_CELL;
+  }
+  for (guint i = 0; i < page->lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(page->lines, i);
+    if (l->role < K2X_ROLE_TITLE || l->role > K2X_ROLE_REPEATED)
+      t->text_width = MAX(t->text_width, k2x_text_display_width(l->text));
+  }
+}
+
 void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
                          GPtrArray *outside) {
+  if (page->flow_only) {
+    queue_lines(t, page, lines);
+    return;
+  }
   double centres[K2X_MAX_COLUMNS];
   gboolean have_centres = FALSE;
   for (guint i = 0; i < lines->len; i++) {
@@ -391,13 +488,8 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
       }
       new_row = para_end;
     }
-    if (new_row) {
-      if (t->row)
-        close_row(t);
-      t->row = k2x_section_add_row(t->section, t->columns);
-      t->row->page_first = page->number;
-      memset(t->flow, 0, sizeof t->flow);
-    }
+    if (new_row)
+      start_row(t, page->number);
     for (guint k = 0; k < t->columns; k++)
       if (p[k].end > p[k].start)
         add_piece(t, k, l, p[k], page->number);
