@@ -17,7 +17,7 @@ typedef struct {
   gboolean quiet;
   gboolean trace;
   gboolean version;
-  gboolean json, xlsx;
+  gboolean json, xlsx, review;
   char **inputs;
 } options;
 
@@ -29,13 +29,15 @@ static gboolean parse_formats(options *o, GError **error) {
       o->json = TRUE;
     else if (g_ascii_strcasecmp(*p, "xlsx") == 0)
       o->xlsx = TRUE;
+    else if (g_ascii_strcasecmp(*p, "review") == 0)
+      o->review = TRUE;
     else if (**p) {
       g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                  "--format: unknown format \"%s\" (known: xlsx, json)", *p);
+                  "--format: unknown format \"%s\" (known: xlsx, json, review)", *p);
       return FALSE;
     }
   }
-  if (!o->json && !o->xlsx) {
+  if (!o->json && !o->xlsx && !o->review) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--format: no format given");
     return FALSE;
   }
@@ -47,7 +49,9 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
        "Write outputs into DIR (default: output)", "DIR"},
       {"format", 0, 0, G_OPTION_ARG_STRING, &o->formats,
-       "Comma-separated formats to write: xlsx, json (default: xlsx,json)", "LIST"},
+       "Comma-separated formats to write: xlsx, json, review (default: xlsx,json)", "LIST"},
+      {"review", 0, 0, G_OPTION_ARG_NONE, &o->review,
+       "Also write NAME.review.pdf: every page with the structure found drawn over it", NULL},
       {"profile", 0, 0, G_OPTION_ARG_FILENAME, &o->profile_path,
        "Read the report template from FILE instead of the built-in AD合同会議「事前課題」 "
        "profile",
@@ -71,7 +75,9 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
            "(UTF-8, Shift_JIS or EUC-JP), or a directory of such files (*.pdf, *.txt).");
   g_option_context_set_description(
       ctx, "Outputs: DIR/NAME.xlsx and DIR/NAME.json for each input NAME.pdf, written\n"
-           "atomically (a failed conversion leaves no file behind).\n\n"
+           "atomically (a failed conversion leaves no file behind); with --review also\n"
+           "DIR/NAME.review.pdf, a summary page and then every source page with the\n"
+           "headings, table rows, items and unassigned text found drawn over it.\n\n"
            "Exit status: 0 all inputs converted; 1 one or more inputs failed (each\n"
            "printed as FILE: reason; the others were converted); 2 usage error.\n\n"
            "Example:\n  kaigi2xlsx -o output input/\n");
@@ -143,20 +149,26 @@ static gboolean convert_one(const options *o, const k2x_convert_options *copt, c
   }
   g_autofree char *json = output_path(o, input, ".json");
   g_autofree char *xlsx = output_path(o, input, ".xlsx");
-  gboolean wrote_json = FALSE;
-  if (o->json)
-    wrote_json = !(err = k2x_write_json(doc, json, &error));
-  if (!err && o->xlsx)
-    err = k2x_write_xlsx((const k2x_doc *const *)&doc, 1, copt->profile, xlsx, &error);
+  g_autofree char *review = output_path(o, input, ".review.pdf");
+  g_autoptr(GPtrArray) written = g_ptr_array_new();
+  if (o->json && !(err = k2x_write_json(doc, json, &error)))
+    g_ptr_array_add(written, json);
+  if (!err && o->xlsx &&
+      !(err = k2x_write_xlsx((const k2x_doc *const *)&doc, 1, copt->profile, xlsx, &error)))
+    g_ptr_array_add(written, xlsx);
+  if (!err && o->review &&
+      !(err = k2x_write_review(doc, input, copt->password, review, NULL, &error)))
+    g_ptr_array_add(written, review);
   if (err) {
     /* One input's outputs stand or fall together: what this run wrote goes again. */
-    if (wrote_json)
-      g_unlink(json);
+    for (guint i = 0; i < written->len; i++)
+      g_unlink(g_ptr_array_index(written, i));
     g_printerr("%s: %s: %s\n", input, k2x_strerror(err), error->message);
   } else if (!o->quiet) {
-    g_print("%s: %u reports, %u warnings → %s%s%s\n", input, doc->reports->len,
-            k2x_doc_warning_count(doc), o->json ? json : "", o->json && o->xlsx ? ", " : "",
-            o->xlsx ? xlsx : "");
+    g_ptr_array_add(written, NULL);
+    g_autofree char *outputs = g_strjoinv(", ", (char **)written->pdata);
+    g_print("%s: %u reports, %u warnings → %s\n", input, doc->reports->len,
+            k2x_doc_warning_count(doc), outputs);
   }
   k2x_doc_free(doc);
   return err == K2X_OK;

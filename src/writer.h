@@ -19,6 +19,44 @@ k2x_error k2x_write_json(const k2x_doc *doc, const char *path, GError **error);
 k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_profile *profile,
                          const char *path, GError **error);
 
+/* What a review draws, one kind per colour of its legend. */
+typedef enum {
+  K2X_DRAWN_FURNITURE,    /* a title, label, page number or repeated line (grey) */
+  K2X_DRAWN_HEADING,      /* a section heading (blue): one per section */
+  K2X_DRAWN_TABLE_HEADER, /* a line of a table's header (purple) */
+  K2X_DRAWN_ROW,          /* a table row's outline: one per row per page it spans */
+  K2X_DRAWN_CELL,         /* a cell's area on one page, shaded by column */
+  K2X_DRAWN_ITEM,         /* an item's area (orange): one per item per page it spans */
+  K2X_DRAWN_UNASSIGNED,   /* a line no rule claimed (red) */
+  K2X_DRAWN_WARNING,      /* a warning, written in the margin of its page */
+  K2X_DRAWN_NOTE,         /* the no_text_layer note over an image-only page */
+  K2X_DRAWN_COUNT
+} k2x_drawn_kind;
+
+/* One box a review drew. On a PDF's pages a row or item is drawn on each page its spans
+ * touch. A text doc has no geometry: there a box is where the entry was written, a row counts
+ * on each page from page_first to page_last, an item on each page of its spans (or its page
+ * when it has none), and no CELL or NOTE is drawn. */
+typedef struct {
+  k2x_drawn_kind kind;
+  int page;    /* source page, 1-based; it is page + 1 of the review */
+  int report;  /* report index; 0 for marks and the doc's own warnings */
+  int section; /* section number; 0 when none */
+  int index;   /* 1-based: the row, the item, or the position in doc->marks or in the
+                * warnings of the report (or doc) */
+  int column;  /* a cell's column, 1-based; 0 otherwise */
+  k2x_box box; /* where it was drawn on the review page */
+} k2x_drawn;
+
+/* Writes a review of doc to path, atomically: a summary page, then one page per source page
+ * with the structure found drawn over it (source_path is opened again with password, which
+ * may be NULL); for a text doc, which has no geometry, each page's structure as text (and
+ * source_path is not read; it may be NULL). When drawn is not NULL, one k2x_drawn is appended
+ * per box drawn. Returns K2X_ERR_WRITE with error set on failure (the source cannot be opened
+ * or has changed, the file cannot be written), leaving no file behind and drawn as it was. */
+k2x_error k2x_write_review(const k2x_doc *doc, const char *source_path, const char *password,
+                           const char *path, GArray *drawn, GError **error);
+
 /* A temporary path next to path ("dir/.name.XXXXXX"), created empty with the usual mode (0666
  * less the umask), in the same file system so that a rename is atomic. Returns NULL with error set on failure. Caller frees
  * the string and removes the file if it does not rename it. */

@@ -53,6 +53,25 @@ leftovers=$(find "$work/out" -name '.*' -type f | wc -l)
 expect json-only 0 "good\.json" -- "$bin" --format json -o "$work/json" "$work/in/good.pdf"
 [ ! -e "$work/json/good.xlsx" ] || { echo "FAIL json-only: xlsx written"; failed=1; }
 
+# The review: one summary page, then one page per source page; --review adds it to the other
+# formats, --format review writes it alone.
+pages() { pdfinfo "$1" 2>/dev/null | awk '/^Pages:/ {print $2}'; }
+expect review 0 "good\.review\.pdf" -- "$bin" --review -o "$work/review" "$work/in/good.pdf"
+for ext in json xlsx review.pdf; do
+  [ -s "$work/review/good.$ext" ] || { echo "FAIL review: good.$ext missing"; failed=1; }
+done
+expect review-format 0 "good\.review\.pdf" -- "$bin" --format review -o "$work/review-only" "$work/in/good.pdf"
+[ ! -e "$work/review-only/good.json" ] || { echo "FAIL review-format: json written"; failed=1; }
+for f in "$work/review/good.review.pdf" "$work/review-only/good.review.pdf"; do
+  got=$(pages "$f") want=$(( $(pages "$work/in/good.pdf") + 1 ))
+  [ "$got" = "$want" ] || { echo "FAIL review pages: $f has ${got:-no} pages, expected $want"; failed=1; }
+done
+# A review that cannot be written takes the input's other outputs with it.
+mkdir -p "$work/taken/good.review.pdf"
+expect review-fails 1 "good\.pdf: .*good\.review\.pdf" -- "$bin" --review -o "$work/taken" "$work/in/good.pdf"
+left=$(find "$work/taken" -maxdepth 1 -type f | wc -l)
+[ "$left" -eq 0 ] || { echo "FAIL review-fails: $left files left"; failed=1; }
+
 # Profiles: a malformed file names its line; a bad pattern names its key.
 printf '[profile]\nname = x\nthis line is broken\n' >"$work/broken.ini"
 expect profile-broken 2 "line 3" -- "$bin" --profile "$work/broken.ini" "$work/in/good.pdf"
