@@ -148,6 +148,9 @@ static void set_text_area(k2x_page *page, const k2x_page *prev) {
 }
 
 static gboolean is_label_position(const k2x_page *page, guint i) {
+  /* Text without layout keeps no position: a line that is a whole label is one. */
+  if (page->flow_only)
+    return TRUE;
   const k2x_line *l = g_ptr_array_index(page->lines, i);
   double width = page->text_right - page->text_left;
   gboolean right_aligned = l->box.x1 >= page->text_right - 2 * l->size &&

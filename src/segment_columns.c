@@ -15,12 +15,12 @@
 /* Costs, in display columns of unexplained width. */
 #define COST_PARAGRAPH 8 /* a new paragraph whose first line has no marker */
 #define COST_EMPTY 12    /* a row whose second cell is empty */
-#define COST_FULL_END 2  /* a cell or paragraph that ends on a full line */
 #define COST_SPLIT 1     /* a line that ends one cell and starts the next */
 #define COST_MIDWORD 10  /* a cell or paragraph that would start with 、。ー small kana ... */
 #define COST_MIDPHRASE 3 /* ... or with kana after a line not ended by 。 */
 #define COST_OPEN_END 10 /* a cell or paragraph that would end on 、 */
 #define COST_PARTICLE 3  /* ... or on a particle (の を に ...) */
+#define COST_CLOSED 2    /* a paragraph going on after a line that ends a sentence (。 た る) */
 #define COST_ROW 2       /* a row: of two readings that explain the widths, the one with fewer */
 /* Column widths tried, at most. */
 #define MAX_WIDTHS 40
@@ -43,6 +43,7 @@ typedef struct {
   gboolean marker;
   double joins;   /* what it costs to read the line as a start rather than a continuation */
   double open;    /* what it costs to read the line as an end */
+  double closed;  /* what it costs to read the line as going on */
   GArray *spaces; /* space */
 } line_info;
 
@@ -72,13 +73,13 @@ static gsize tail_width(const path *p, guint i, int s) {
 }
 
 static double end_cost(const path *p, guint i, int s) {
-  gsize w = tail_width(p, i, s), full = p->width[s == FIRST ? 0 : 1];
-  return p->lines[i].open + (w + SLACK >= full ? COST_FULL_END : 0);
+  (void)s;
+  return p->lines[i].open;
 }
 
 static double continue_cost(const path *p, guint i, int s) {
   gsize w = tail_width(p, i, s), full = p->width[s == FIRST ? 0 : 1];
-  return w + SLACK >= full ? 0 : (double)(full - SLACK - w);
+  return p->lines[i].closed + (w + SLACK >= full ? 0 : (double)(full - SLACK - w));
 }
 
 static void relax(step *to, double cost, int from, int how) {
@@ -185,14 +186,24 @@ static GArray *candidate_widths(const line_info *lines, guint n) {
   return some;
 }
 
-/* Whether a line reads as unfinished: it ends on a comma or a particle. */
-static double open_end(const char *text) {
+static gunichar last_char(const char *text) {
   gsize len = strlen(text);
   const char *end = len ? g_utf8_find_prev_char(text, text + len) : NULL;
-  gunichar c = end ? g_utf8_get_char(end) : 0;
+  return end ? g_utf8_get_char(end) : 0;
+}
+
+/* Whether a line reads as unfinished: it ends on a comma or a particle. */
+static double open_end(const char *text) {
+  gunichar c = last_char(text);
   if (c == 0x3001 || c == 0xFF0C || c == ',')
     return COST_OPEN_END;
   return c && g_utf8_strchr("のをにがはでとやへ", -1, c) ? COST_PARTICLE : 0;
+}
+
+/* Whether a line reads as finished: it ends a sentence. */
+static double closed_end(const char *text) {
+  gunichar c = last_char(text);
+  return c && g_utf8_strchr("。たる", -1, c) ? COST_CLOSED : 0;
 }
 
 /* Whether a line reads as the continuation of the one before: it starts with a character no
@@ -217,6 +228,7 @@ void k2x_columns_place(const char *const *texts, const gboolean *markers, guint 
     lines[i].marker = markers[i];
     lines[i].joins = i > 0 && !markers[i] ? joins(texts[i - 1], texts[i]) : 0;
     lines[i].open = open_end(texts[i]);
+    lines[i].closed = closed_end(texts[i]);
     lines[i].spaces = g_array_new(FALSE, FALSE, sizeof(space));
     for (const char *s = texts[i]; (s = strchr(s, ' ')); s++) {
       if (s == texts[i] || !s[1] || s[1] == ' ')

@@ -391,6 +391,33 @@ static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, int pag
   t->row->page_last = page;
 }
 
+/* Text without layout may give each column header a line of its own: the number of lines
+ * from i on that are the header row so, or 0. */
+static guint header_lines(k2x_table *t, GPtrArray *lines, guint i) {
+  if (i + t->columns > lines->len)
+    return 0;
+  GString *joined = g_string_new(NULL);
+  gint ends[K2X_MAX_COLUMNS], line_ends[K2X_MAX_COLUMNS];
+  for (guint k = 0; k < t->columns; k++) {
+    g_autofree char *norm =
+        k2x_text_normalize(((const k2x_line *)g_ptr_array_index(lines, i + k))->text);
+    g_string_append(joined, norm);
+    line_ends[k] = (gint)joined->len;
+  }
+  gboolean match = k2x_profile_match_header(t->psection, joined->str, ends) &&
+                   memcmp(ends, line_ends, t->columns * sizeof *ends) == 0;
+  g_string_free(joined, TRUE);
+  if (!match)
+    return 0;
+  for (guint k = 0; k < t->columns; k++) {
+    k2x_line *l = g_ptr_array_index(lines, i + k);
+    l->role = K2X_ROLE_TABLE_HEADER;
+    if (t->section->header->len < t->columns)
+      g_ptr_array_add(t->section->header, g_strdup(l->text));
+  }
+  return t->columns;
+}
+
 /* Text without layout: the lines wait for the end of the table, and the width of the page's
  * body is noted, which the two columns share. */
 static void queue_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines) {
@@ -399,6 +426,11 @@ static void queue_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines) {
     k2x_line *l = g_ptr_array_index(lines, i);
     if (read_header(t, l, centres))
       continue;
+    guint header = header_lines(t, lines, i);
+    if (header > 0) {
+      i += header - 1;
+      continue;
+    }
     queued_line *q = g_new(queued_line, 1);
     q->text = g_strdup(l->text);
     q->span = (k2x_span){page->number, l->box};
