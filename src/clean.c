@@ -122,6 +122,33 @@ static gboolean is_page_number(const k2x_page *page, guint i, const k2x_profile 
   return lines->len == 1;
 }
 
+static int compare_desc(gconstpointer a, gconstpointer b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x > y ? -1 : x < y;
+}
+
+/* Without layout a line that joins a table's two columns runs past the body: the right edge is
+ * the furthest that three lines reach, within a character. */
+static double common_right(const k2x_page *page) {
+  g_autoptr(GArray) rights = g_array_new(FALSE, FALSE, sizeof(double));
+  double size = 0;
+  for (guint i = 0; i < page->lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(page->lines, i);
+    if (l->role != K2X_ROLE_NONE)
+      continue;
+    double r = k2x_line_right(l);
+    g_array_append_val(rights, r);
+    size = MAX(size, l->size);
+  }
+  g_array_sort(rights, compare_desc);
+  for (guint i = 0; i + 2 < rights->len; i++) {
+    double r = g_array_index(rights, double, i);
+    if (g_array_index(rights, double, i + 2) >= r - size)
+      return r;
+  }
+  return rights->len ? g_array_index(rights, double, 0) : page->width;
+}
+
 /* The body's left and right edges. A page with few lines may not reach the right margin, so
  * it inherits the edge of the page before it when that page has the same size. */
 static void set_text_area(k2x_page *page, const k2x_page *prev) {
@@ -138,6 +165,8 @@ static void set_text_area(k2x_page *page, const k2x_page *prev) {
   if (n == 0) {
     left = 0;
     right = page->width;
+  } else if (page->flow_only) {
+    right = common_right(page);
   }
   if (prev && n < 4 && fabs(prev->width - page->width) < 1 && prev->text_right > 0) {
     right = MAX(right, prev->text_right);

@@ -180,11 +180,15 @@ k2x_page *k2x_page_new_from_text(int number, const GPtrArray *lines, gboolean la
       while (*p == ' ')
         p++;
     double x = COLUMN, y = PITCH * (i + 1);
+    gunichar before = 0;
     for (; *p; p = g_utf8_next_char(p)) {
       gunichar c = g_utf8_get_char(p);
-      /* Without layout a space is all that is left of a gap, between columns too: it is made
-       * wide enough to part runs, so the line's text keeps it. */
-      double w = COLUMN * (layout || !(k2x_text_is_wide(c) || c == ' ') ? 1 : 2);
+      /* Without layout a space between two Japanese characters is all that is left of a gap
+       * between columns: it is made wide enough to part runs, so the line's text keeps it. */
+      gboolean gap = c == ' ' && k2x_text_is_wide(before) &&
+                     k2x_text_is_wide(g_utf8_get_char(g_utf8_next_char(p)));
+      double w = COLUMN * (layout || !(k2x_text_is_wide(c) || gap) ? 1 : 2);
+      before = c;
       if (!g_unichar_isspace(c) && g_unichar_isprint(c)) {
         k2x_glyph g = {c, (float)x, (float)y, (float)(x + w), (float)(y + SIZE), (float)SIZE};
         g_array_append_val(glyphs, g);
