@@ -21,7 +21,8 @@
 #define COST_OPEN_END 10 /* a cell or paragraph that would end on 、 */
 #define COST_PARTICLE 3  /* ... or on a particle (の を に ...) */
 #define COST_CLOSED 2    /* a paragraph going on after a line that ends a sentence (。 た る) */
-#define COST_ROW 2       /* a row: of two readings that explain the widths, the one with fewer */
+#define COST_CUT 9       /* a cell or paragraph that ends on a full line ending no sentence */
+#define COST_ROW 1       /* a row: of two readings that explain the widths, the one with fewer */
 /* Column widths tried, at most. */
 #define MAX_WIDTHS 40
 
@@ -73,8 +74,9 @@ static gsize tail_width(const path *p, guint i, int s) {
 }
 
 static double end_cost(const path *p, guint i, int s) {
-  (void)s;
-  return p->lines[i].open;
+  gsize w = tail_width(p, i, s), full = p->width[s == FIRST ? 0 : 1];
+  gboolean cut = w + SLACK >= full && p->lines[i].closed == 0;
+  return p->lines[i].open + (cut ? COST_CUT : 0);
 }
 
 static double continue_cost(const path *p, guint i, int s) {
