@@ -39,6 +39,7 @@ typedef struct {
   gboolean has_images;          /* set only for a page without text: a scan, not a blank */
   gboolean flow_only; /* text input without layout: lines keep their order and their widths,
                          but a line's position on the page means nothing */
+  double grid;        /* text input: positions are known to a character, this wide; 0 for PDF */
 } k2x_page;
 
 /* Builds a page from glyphs in any order: groups them into lines by vertical overlap, orders

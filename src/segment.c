@@ -205,9 +205,8 @@ static void add_item_line(k2x_segmenter *seg, const k2x_page *page, k2x_line *l)
   l->role = K2X_ROLE_ITEM;
   seg->flow.open = TRUE;
   seg->flow.room = page->text_right - l->box.x1;
-  /* Without layout, widths are known by the character, and lines vary by one. */
-  if (page->flow_only)
-    seg->flow.room -= l->size;
+  /* In text, widths are known by the character, and lines vary by one. */
+  seg->flow.room -= page->grid;
   seg->last_page = page->number;
   seg->last_bottom = l->box.y1;
   touch(seg->report, page->number);

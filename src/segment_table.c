@@ -374,7 +374,18 @@ static gboolean starts_item(const k2x_profile *profile, const char *text) {
   return strong;
 }
 
-static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, int page) {
+/* Whether the piece of line l in column k starts a paragraph: the cell's last line stopped
+ * short, or the piece opens with an item marker. */
+static gboolean starts_paragraph(const k2x_table *t, guint k, const k2x_line *l, piece p) {
+  const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p.start);
+  if (k2x_flow_breaks(&t->flow[k], g, p.end - p.start))
+    return TRUE;
+  g_autofree char *text = k2x_glyphs_text(g, p.end - p.start);
+  return starts_item(t->profile, text);
+}
+
+static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p,
+                      const k2x_page *page) {
   k2x_cell *cell = g_ptr_array_index(t->row->cells, k);
   if (!t->text[k])
     t->text[k] = g_string_new(NULL);
@@ -385,10 +396,10 @@ static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, int pag
                    starts_item(t->profile, text));
   k2x_text_append_line(t->text[k], text, para);
   k2x_box box = piece_box(l, p);
-  k2x_spans_add(cell->spans, page, box);
+  k2x_spans_add(cell->spans, page->number, box);
   t->flow[k].open = TRUE;
-  t->flow[k].room = t->right[k] - box.x1;
-  t->row->page_last = page;
+  t->flow[k].room = t->right[k] - box.x1 - page->grid;
+  t->row->page_last = page->number;
 }
 
 /* Text without layout may give each column header a line of its own: the number of lines
@@ -511,20 +522,16 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
       gboolean para_end = k2x_flow_breaks(&t->flow[0], &g_array_index(l->glyphs, k2x_glyph,
                                                                       p[0].start),
                                           p[0].end - p[0].start);
-      for (guint k = 1; k < t->columns && para_end; k++) {
-        if (p[k].end == p[k].start || !t->flow[k].open)
-          continue;
-        para_end = k2x_flow_breaks(&t->flow[k],
-                                   &g_array_index(l->glyphs, k2x_glyph, p[k].start),
-                                   p[k].end - p[k].start);
-      }
+      for (guint k = 1; k < t->columns && para_end; k++)
+        if (p[k].end > p[k].start && t->flow[k].open)
+          para_end = starts_paragraph(t, k, l, p[k]);
       new_row = para_end;
     }
     if (new_row)
       start_row(t, page->number);
     for (guint k = 0; k < t->columns; k++)
       if (p[k].end > p[k].start)
-        add_piece(t, k, l, p[k], page->number);
+        add_piece(t, k, l, p[k], page);
     before_top = last_top;
     last_top = top;
     last_bottom = MAX(last_bottom, l->box.y1);
