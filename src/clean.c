@@ -127,14 +127,14 @@ static int compare_desc(gconstpointer a, gconstpointer b) {
   return x > y ? -1 : x < y;
 }
 
-/* Without layout a line that joins a table's two columns runs past the body: the right edge is
- * the furthest that three lines reach, within a character. */
+/* In text a line that holds a table's two columns, or a few more narrow characters, runs past
+ * the body: the right edge is the furthest that three one-run lines reach, within a character. */
 static double common_right(const k2x_page *page) {
   g_autoptr(GArray) rights = g_array_new(FALSE, FALSE, sizeof(double));
   double size = 0;
   for (guint i = 0; i < page->lines->len; i++) {
     const k2x_line *l = g_ptr_array_index(page->lines, i);
-    if (l->role != K2X_ROLE_NONE)
+    if (l->role != K2X_ROLE_NONE || l->runs->len > 1)
       continue;
     double r = k2x_line_right(l);
     g_array_append_val(rights, r);
@@ -165,7 +165,7 @@ static void set_text_area(k2x_page *page, const k2x_page *prev) {
   if (n == 0) {
     left = 0;
     right = page->width;
-  } else if (page->flow_only) {
+  } else if (page->grid > 0) {
     right = common_right(page);
   }
   if (prev && n < 4 && fabs(prev->width - page->width) < 1 && prev->text_right > 0) {

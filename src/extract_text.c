@@ -200,6 +200,7 @@ k2x_page *k2x_page_new_from_text(int number, const GPtrArray *lines, gboolean la
   k2x_page *page = k2x_page_new_from_glyphs(number, width + COLUMN,
                                             PITCH * (lines->len + 2), glyphs);
   page->flow_only = !layout;
-  page->grid = COLUMN * (layout ? 1 : 2);
+  /* A line's length in characters varies by one or two from the width it was set to. */
+  page->grid = 2 * COLUMN;
   return page;
 }

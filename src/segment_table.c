@@ -398,7 +398,7 @@ static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p,
   k2x_box box = piece_box(l, p);
   k2x_spans_add(cell->spans, page->number, box);
   t->flow[k].open = TRUE;
-  t->flow[k].room = t->right[k] - box.x1 - page->grid;
+  t->flow[k].room = t->right[k] - box.x1 - page->grid / 2;
   t->row->page_last = page->number;
 }
 
