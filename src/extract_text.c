@@ -37,23 +37,29 @@ static long japanese_score(const char *utf8) {
   return score;
 }
 
-/* Converts from one encoding; on an undecodable byte sets *bad to its offset. */
-static char *convert(const char *data, gsize len, const char *from, gsize *bad) {
+/* Converts from one encoding. On an undecodable byte sets *bad to its offset; when iconv does
+ * not know the encoding, sets *unknown. */
+static char *convert(const char *data, gsize len, const char *from, gsize *bad,
+                     gboolean *unknown) {
   gsize read = 0;
   g_autoptr(GError) err = NULL;
   char *out = g_convert(data, (gssize)len, "UTF-8", from, &read, NULL, &err);
-  if (!out)
-    *bad = read;
+  /* With bytes_read asked for, a character cut off at the end is no error to g_convert. */
+  if (out && read < len)
+    g_clear_pointer(&out, g_free);
+  if (!out) {
+    *bad = MIN(read, len > 0 ? len - 1 : 0);
+    *unknown = g_error_matches(err, G_CONVERT_ERROR, G_CONVERT_ERROR_NO_CONVERSION);
+  }
   return out;
 }
 
 static k2x_error undecodable(const char *data, const char *label, gsize offset,
                              gboolean chosen, GError **error) {
   g_set_error(error, K2X_ERROR, K2X_ERR_ENCODING,
-              "byte 0x%02X at offset %" G_GSIZE_FORMAT " cannot be decoded as %s%s", 
+              "byte 0x%02X at offset %" G_GSIZE_FORMAT " cannot be decoded as %s%s",
               (guchar)data[offset], offset, label,
-              chosen ? "" : " (nor as UTF-8 or the other Japanese encodings); name the "
-                            "encoding with --input-encoding");
+              chosen ? "" : "; name the encoding with --input-encoding");
   return K2X_ERR_ENCODING;
 }
 
@@ -61,9 +67,10 @@ k2x_error k2x_text_decode(const char *data, gsize len, const char *encoding_name
                           GError **error) {
   *out = NULL;
   gsize bad = 0;
+  gboolean unknown = FALSE;
   if (encoding_name) {
-    char *text = convert(data, len, encoding_name, &bad);
-    if (!text && bad >= len) {
+    char *text = convert(data, len, encoding_name, &bad, &unknown);
+    if (!text && unknown) {
       g_set_error(error, K2X_ERROR, K2X_ERR_ENCODING, "unknown encoding %s", encoding_name);
       return K2X_ERR_ENCODING;
     }
@@ -86,7 +93,7 @@ k2x_error k2x_text_decode(const char *data, gsize len, const char *encoding_name
   const encoding *best = NULL;
   long best_score = G_MINLONG;
   for (gsize i = 0; i < G_N_ELEMENTS(candidates); i++) {
-    char *text = convert(data, len, candidates[i].name, &bad);
+    char *text = convert(data, len, candidates[i].name, &bad, &unknown);
     if (!text) {
       furthest = MAX(furthest, bad);
       continue;
@@ -128,6 +135,13 @@ static gboolean opens_page(const char *line) {
   return line[0] == ' ' && line[1] != '\0' && !g_ascii_isspace(line[1]);
 }
 
+static gboolean more_text(char **lines) {
+  for (; *lines; lines++)
+    if (!is_blank(*lines))
+      return TRUE;
+  return FALSE;
+}
+
 /* A bare page number ("9", "- 9 -") ends its page. */
 static gboolean ends_page(const char *line) {
   g_autofree char *norm = k2x_text_normalize(line);
@@ -160,7 +174,7 @@ GPtrArray *k2x_text_pages(const char *utf8, gboolean *layout) {
       /* Without layout, blank lines carry nothing (some copies put one after every line). */
       if (*layout || !is_blank(*l))
         g_ptr_array_add(page, g_strdup(*l));
-      if (by_opening_line && ends_page(*l) && l[1]) {
+      if (by_opening_line && ends_page(*l) && more_text(l + 1)) {
         page = g_ptr_array_new_with_free_func(g_free);
         g_ptr_array_add(pages, page);
       }
@@ -200,7 +214,8 @@ k2x_page *k2x_page_new_from_text(int number, const GPtrArray *lines, gboolean la
   k2x_page *page = k2x_page_new_from_glyphs(number, width + COLUMN,
                                             PITCH * (lines->len + 2), glyphs);
   page->flow_only = !layout;
-  /* A line's length in characters varies by one or two from the width it was set to. */
-  page->grid = 2 * COLUMN;
+  /* A line's length in characters varies from the width it was set to: narrow digits and
+   * spaces, compressed punctuation. By up to two characters (four columns without layout). */
+  page->grid = COLUMN * (layout ? 2 : 4);
   return page;
 }

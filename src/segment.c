@@ -253,6 +253,11 @@ static void read_label(k2x_segmenter *seg, const k2x_page *page, guint i) {
     seg->pending_label_span = span;
   } else {
     set_label(seg->report, l->text, span);
+    /* A title printed with a label after the body is that report's too. */
+    if (seg->title && !seg->report->title) {
+      seg->report->title = g_steal_pointer(&seg->title);
+      touch(seg->report, seg->title_page);
+    }
   }
 }
 

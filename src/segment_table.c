@@ -12,6 +12,8 @@
 /* Lines this much (points) further apart than the usual pitch in a cell belong to two rows:
  * a border of 0.5pt is enough to tell. */
 #define ROW_PITCH_EXTRA 0.3
+/* Pitches this close (points) count as the same. */
+#define PITCH_AGREE 0.25
 
 typedef struct {
   guint start, end; /* glyph range of a line */
@@ -344,8 +346,7 @@ static double line_top(const k2x_line *l) {
  * column on this page, or -1 when too few lines agree. Rows are further apart: by their
  * padding, and at least by the width of the rule between them. */
 static double usual_pitch(const k2x_table *t, const GPtrArray *pieces, const GPtrArray *lines) {
-  g_autoptr(GHashTable) counts = g_hash_table_new(g_direct_hash, g_direct_equal);
-  int best = -1, best_count = 0;
+  g_autoptr(GArray) pitches = g_array_new(FALSE, FALSE, sizeof(double));
   for (guint k = 0; k < t->columns; k++) {
     double last = -1;
     for (guint i = 0; i < lines->len; i++) {
@@ -353,25 +354,38 @@ static double usual_pitch(const k2x_table *t, const GPtrArray *pieces, const GPt
       if (!p || p[k].end == p[k].start)
         continue;
       double top = line_top(g_ptr_array_index(lines, i));
-      if (last >= 0) {
-        int tenths = (int)lround((top - last) * 10);
-        int n = GPOINTER_TO_INT(g_hash_table_lookup(counts, GINT_TO_POINTER(tenths))) + 1;
-        g_hash_table_insert(counts, GINT_TO_POINTER(tenths), GINT_TO_POINTER(n));
-        if (n > best_count || (n == best_count && tenths < best)) {
-          best_count = n;
-          best = tenths;
-        }
-      }
+      if (last >= 0)
+        g_array_append_val(pitches, (double){top - last});
       last = top;
     }
   }
-  return best_count >= 3 && best > 0 ? best / 10.0 : -1;
+  /* Lines that mix in a Latin font sit a little off the grid: pitches agree within a few
+   * tenths. */
+  double best = -1;
+  guint best_count = 0;
+  for (guint i = 0; i < pitches->len; i++) {
+    double p = g_array_index(pitches, double, i);
+    guint n = 0;
+    for (guint j = 0; j < pitches->len; j++)
+      n += fabs(g_array_index(pitches, double, j) - p) <= PITCH_AGREE;
+    if (n > best_count || (n == best_count && p < best)) {
+      best_count = n;
+      best = p;
+    }
+  }
+  return best_count >= 3 && best > 0 ? best : -1;
 }
 
 static gboolean starts_item(const k2x_profile *profile, const char *text) {
   gboolean strong = FALSE;
   k2x_profile_marker_length(profile, text, &strong);
   return strong;
+}
+
+/* A line opening with an arrow (→ ⇒ ↳) states what came of the text above it: it goes on
+ * that cell, it never starts a row. */
+static gboolean refers_back(const k2x_glyph *g) {
+  return g->c == 0x2192 || g->c == 0x21D2 || g->c == 0x21B3 || g->c == 0x27A1;
 }
 
 /* Whether the piece of line l in column k starts a paragraph: the cell's last line stopped
@@ -516,12 +530,11 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
                     (before_top < 0 || top - before_top > 2 * pitch + ROW_PITCH_EXTRA);
     gboolean apart = band || jump;
     gboolean new_row = t->row == NULL || apart;
-    if (!new_row && first_col) {
+    const k2x_glyph *first = &g_array_index(l->glyphs, k2x_glyph, p[0].start);
+    if (!new_row && first_col && !refers_back(first)) {
       /* Every column that has text here must start a paragraph, and the first column must
        * have finished its last one: a cell still running means the row goes on. */
-      gboolean para_end = k2x_flow_breaks(&t->flow[0], &g_array_index(l->glyphs, k2x_glyph,
-                                                                      p[0].start),
-                                          p[0].end - p[0].start);
+      gboolean para_end = k2x_flow_breaks(&t->flow[0], first, p[0].end - p[0].start);
       for (guint k = 1; k < t->columns && para_end; k++)
         if (p[k].end > p[k].start && t->flow[k].open)
           para_end = starts_paragraph(t, k, l, p[k]);
