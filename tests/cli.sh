@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Command-line behaviour: help, usage errors, exit codes, a mixed batch where one input is bad,
+# text inputs (a directory's .txt files, an unknown --input-encoding),
 # and no output left behind for an input that failed.
 # Usage: cli.sh KAIGI2XLSX GEN_FIXTURES WORKDIR
 set -uo pipefail
@@ -49,6 +50,24 @@ for ext in json xlsx; do
 done
 leftovers=$(find "$work/out" -name '.*' -type f | wc -l)
 [ "$leftovers" -eq 0 ] || { echo "FAIL batch: $leftovers temporary files left"; failed=1; }
+
+# Text as pdftotext writes it: a directory gives its .txt files too (and nothing else).
+mkdir -p "$work/mixed"
+cp "$work/in/good.pdf" "$work/mixed/a.pdf"
+pdftotext "$work/in/good.pdf" "$work/mixed/b.txt" || { echo "FAIL pdftotext"; failed=1; }
+cp "$work/mixed/b.txt" "$work/mixed/c.md"
+expect dir-text 0 "b\.txt: 2 reports" -- "$bin" -o "$work/mixed-out" "$work/mixed"
+for f in a.json a.xlsx b.json b.xlsx; do
+  [ -s "$work/mixed-out/$f" ] || { echo "FAIL dir-text: $f missing"; failed=1; }
+done
+[ ! -e "$work/mixed-out/c.json" ] || { echo "FAIL dir-text: c.md converted"; failed=1; }
+grep -q '"kind" *: *"text"' "$work/mixed-out/b.json" 2>/dev/null \
+  || { echo "FAIL dir-text: b.json is not from text"; failed=1; }
+# An encoding iconv does not know fails that input, saying so, and leaves nothing behind.
+expect input-encoding-unknown 1 "b\.txt: .*unknown encoding.*BOGUS" -- \
+  "$bin" --input-encoding BOGUS -o "$work/bogus" "$work/mixed/b.txt"
+left=$(find "$work/bogus" -type f 2>/dev/null | wc -l)
+[ "$left" -eq 0 ] || { echo "FAIL input-encoding-unknown: $left files left"; failed=1; }
 
 expect json-only 0 "good\.json" -- "$bin" --format json -o "$work/json" "$work/in/good.pdf"
 [ ! -e "$work/json/good.xlsx" ] || { echo "FAIL json-only: xlsx written"; failed=1; }

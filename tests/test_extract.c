@@ -1,4 +1,5 @@
-/* test_extract: glyphs → lines (order, duplicates, runs, spacing) and reading PDFs with poppler. */
+/* test_extract: glyphs → lines (order, duplicates, runs, spacing), reading PDFs with poppler,
+ * and text input (decoding, pages, stand-in geometry). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -357,6 +358,323 @@ static void test_extract_error_not_pdf(void **state) {
   g_error_free(error);
 }
 
+/* Text input: decoding. The encoded bytes are made with g_convert from UTF-8, so every
+ * encoding must decode back to the very same text. */
+static const char jp_text[] = "令和２年度の達成目標・取組状況\n"
+                              "・協議の場を設置し、年３回開催した。\n"
+                              "精神障害にも対応した地域包括ケアシステム\n";
+
+static char *encode(const char *utf8, const char *charset, gsize *len) {
+  GError *error = NULL;
+  char *out = g_convert(utf8, -1, charset, "UTF-8", NULL, len, &error);
+  if (!out)
+    fail_msg("%s: %s", charset, error->message);
+  return out;
+}
+
+static void check_decodes(const char *data, gsize len, const char *encoding, const char *want) {
+  char *out = (char *)&out;
+  GError *error = NULL;
+  k2x_error err = k2x_text_decode(data, len, encoding, &out, &error);
+  if (err != K2X_OK)
+    fail_msg("%s: %s", encoding ? encoding : "detected",
+             error ? error->message : k2x_strerror(err));
+  assert_null(error);
+  assert_string_equal(out, want);
+  g_free(out);
+}
+
+/* Decodes what must fail; returns the message (caller frees). */
+static char *decode_error(const char *data, gsize len, const char *encoding) {
+  char *out = (char *)&out;
+  GError *error = NULL;
+  assert_int_equal(k2x_text_decode(data, len, encoding, &out, &error), K2X_ERR_ENCODING);
+  assert_null(out);
+  assert_non_null(error);
+  assert_true(g_error_matches(error, K2X_ERROR, K2X_ERR_ENCODING));
+  char *message = g_strdup(error->message);
+  g_error_free(error);
+  return message;
+}
+
+static void assert_contains(const char *haystack, const char *needle) {
+  if (!strstr(haystack, needle))
+    fail_msg("\"%s\" does not contain \"%s\"", haystack, needle);
+}
+
+static void test_extract_text_decode_utf8(void **state) {
+  check_decodes(jp_text, strlen(jp_text), NULL, jp_text);
+  g_autofree char *bom = g_strconcat("\xEF\xBB\xBF", jp_text, NULL);
+  check_decodes(bom, strlen(bom), NULL, jp_text);
+  check_decodes("", 0, NULL, "");
+}
+
+static void test_extract_text_decode_shift_jis_and_euc(void **state) {
+  const char *charsets[] = {"CP932", "EUC-JP"};
+  for (gsize i = 0; i < G_N_ELEMENTS(charsets); i++) {
+    gsize len = 0;
+    g_autofree char *bytes = encode(jp_text, charsets[i], &len);
+    /* Not UTF-8 any more, so the detection has something to do. */
+    assert_false(g_utf8_validate(bytes, (gssize)len, NULL));
+    check_decodes(bytes, len, NULL, jp_text);
+    check_decodes(bytes, len, charsets[i], jp_text);
+  }
+}
+
+/* A named encoding is used as named, even for bytes that read as UTF-8 or that no detected
+ * encoding would decode. */
+static void test_extract_text_decode_explicit_encoding(void **state) {
+  check_decodes("caf\xE9 au lait", 12, "ISO-8859-1", "café au lait");
+  g_free(decode_error("caf\xE9 au lait", 12, NULL));
+  /* UTF-8 "é" is C3 A9: two half-width katakana in CP932. */
+  check_decodes("café", strlen("café"), "CP932", "caf\uFF83\uFF69");
+  check_decodes("café", strlen("café"), NULL, "café");
+}
+
+/* The message names the first byte no encoding could decode, and its offset. */
+static void test_extract_text_decode_error_offset(void **state) {
+  /* 0xFF starts nothing in any of the encodings. */
+  const char mixed[] = "令和\xFF\xFF年度";
+  g_autofree char *m1 = decode_error(mixed, strlen(mixed), NULL);
+  assert_contains(m1, "0xFF");
+  assert_contains(m1, "offset 6");
+  /* A named encoding names itself. */
+  gsize len = 0;
+  g_autofree char *euc = encode("達成目標", "EUC-JP", &len);
+  assert_int_equal(len, 8);
+  g_autofree char *bad = g_strconcat(euc, "\xFF", "取組", NULL);
+  g_autofree char *m2 = decode_error(bad, strlen(bad), "EUC-JP");
+  assert_contains(m2, "offset 8");
+  assert_contains(m2, "EUC-JP");
+}
+
+/* A lead byte with nothing after it, at the end of Shift_JIS text, is undecodable too: it
+ * must not be dropped. */
+static void test_extract_text_decode_error_at_end(void **state) {
+  gsize len = 0;
+  g_autofree char *sjis = encode("令和２年度", "CP932", &len);
+  assert_int_equal(len, 10);
+  g_autofree char *cut = g_strconcat(sjis, "\x82", NULL);
+  g_autofree char *m1 = decode_error(cut, len + 1, NULL);
+  assert_contains(m1, "0x82");
+  assert_contains(m1, "offset 10");
+  g_autofree char *m2 = decode_error(cut, len + 1, "CP932");
+  assert_contains(m2, "offset 10");
+}
+
+static void test_extract_text_decode_unknown_encoding(void **state) {
+  g_autofree char *m = decode_error(jp_text, strlen(jp_text), "BOGUS-CHARSET");
+  assert_contains(m, "unknown encoding");
+  assert_contains(m, "BOGUS-CHARSET");
+}
+
+/* Text input: pages. Each page is written back as its lines joined with \n, and pages are
+ * joined with \f, so that one string shows the whole split. */
+static char *pages_text(GPtrArray *pages) {
+  GString *s = g_string_new(NULL);
+  for (guint i = 0; i < pages->len; i++) {
+    if (i > 0)
+      g_string_append_c(s, '\f');
+    GPtrArray *lines = g_ptr_array_index(pages, i);
+    for (guint j = 0; j < lines->len; j++) {
+      if (j > 0)
+        g_string_append_c(s, '\n');
+      g_string_append(s, g_ptr_array_index(lines, j));
+    }
+  }
+  return g_string_free(s, FALSE);
+}
+
+static void check_pages(const char *text, gboolean want_layout, const char *want) {
+  gboolean layout = !want_layout;
+  g_autoptr(GPtrArray) pages = k2x_text_pages(text, &layout);
+  assert_int_equal(layout, want_layout);
+  g_autofree char *got = pages_text(pages);
+  assert_string_equal(got, want);
+}
+
+/* pdftotext ends every page with a form feed; with form feeds, a leading space opens no
+ * page. */
+static void test_extract_text_pages_form_feeds(void **state) {
+  check_pages("令和２年度 事前課題\n\n１．達成目標\n 続きの行\n\f２．成果\n・項目\n\f", FALSE,
+              "令和２年度 事前課題\n１．達成目標\n 続きの行\f２．成果\n・項目");
+  /* An empty page stays a page; the form feed after the last one adds none. */
+  check_pages("一頁\f\f三頁\f", FALSE, "一頁\f\f三頁");
+  check_pages("一頁\r\n二行目\r\n\f", FALSE, "一頁\n二行目");
+}
+
+/* Without form feeds (a copy of pdftotext's output, as the real sample is): a line with one
+ * leading space opens a page; blank lines carry nothing. */
+static void test_extract_text_pages_opening_line(void **state) {
+  check_pages(" 令和２年度 事前課題\n\n青森県・津軽圏域\n\n本文一\n"
+              " １．令和２年度の達成目標・取組状況\n\n本文二\n\n  二つの空白\n\n",
+              FALSE,
+              " 令和２年度 事前課題\n青森県・津軽圏域\n本文一\f"
+              " １．令和２年度の達成目標・取組状況\n本文二\n  二つの空白");
+}
+
+static void test_extract_text_pages_page_number(void **state) {
+  check_pages("本文一\n\n9\n\n本文二\n\n- 10 -\n\n本文三\n", FALSE,
+              "本文一\n9\f本文二\n- 10 -\f本文三");
+  /* A number inside the text is no page number. */
+  check_pages("本文一\n9 月に開催\n本文二\n", FALSE, "本文一\n9 月に開催\n本文二");
+}
+
+/* A page number on the last line ends the last page: no empty page after it. */
+static void test_extract_text_pages_page_number_at_end(void **state) {
+  check_pages("本文一\n\n9\n\n本文二\n\n10\n\n", FALSE, "本文一\n9\f本文二\n10");
+}
+
+/* pdftotext -layout keeps columns apart with runs of spaces; then blank lines are kept and a
+ * leading space opens no page. */
+static void test_extract_text_pages_layout(void **state) {
+  const char *want =
+      "          令和２年度 精神障害にも対応した地域包括ケアシステム構築支援事業\n"
+      "                                                  青森県・津軽圏域\n"
+      "\n"
+      " １．令和２年度の達成目標・取組状況\n"
+      "       令和２年度の達成目標                取組状況\n"
+      " 病院管理部門関係者等の地域移行に   精神保健福祉審議会等において";
+  g_autofree char *laid_out = g_strconcat(want, "\n", NULL);
+  gboolean layout = FALSE;
+  g_autoptr(GPtrArray) laid_pages = k2x_text_pages(laid_out, &layout);
+  assert_true(layout);
+  g_autofree char *got = pages_text(laid_pages);
+  /* The final newline may leave an empty last line, which carries nothing. */
+  while (g_str_has_suffix(got, "\n"))
+    got[strlen(got) - 1] = '\0';
+  assert_string_equal(got, want);
+  /* One stray gap in a long plain text does not make it laid out. */
+  GString *plain = g_string_new("本文   の中の空白\n");
+  for (int i = 0; i < 40; i++)
+    g_string_append(plain, "地域移行に関わる支援関係者が事例を共有した。\n");
+  layout = TRUE;
+  g_autoptr(GPtrArray) pages = k2x_text_pages(plain->str, &layout);
+  assert_false(layout);
+  assert_int_equal(pages->len, 1);
+  assert_int_equal(((GPtrArray *)g_ptr_array_index(pages, 0))->len, 41);
+  g_string_free(plain, TRUE);
+}
+
+/* Text input: the stand-in geometry. */
+static k2x_page *text_page(gboolean layout, const char *const *lines, guint n) {
+  g_autoptr(GPtrArray) a = g_ptr_array_new();
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add(a, (gpointer)lines[i]);
+  return k2x_page_new_from_text(4, a, layout);
+}
+
+static double glyph_width(const k2x_line *l, guint i) {
+  assert_true(i < l->glyphs->len);
+  const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, i);
+  return g->x1 - g->x0;
+}
+
+static void test_extract_text_page_wide_characters(void **state) {
+  const char *lines[] = {"あいう", "abc"};
+  g_autoptr(k2x_page) flow = text_page(FALSE, lines, 2);
+  assert_int_equal(flow->number, 4);
+  assert_int_equal(flow->lines->len, 2);
+  const k2x_line *wide = line_at(flow, 0), *narrow = line_at(flow, 1);
+  assert_string_equal(wide->text, "あいう");
+  assert_string_equal(narrow->text, "abc");
+  assert_true(glyph_width(narrow, 0) > 0);
+  assert_float_equal(glyph_width(wide, 0), 2 * glyph_width(narrow, 0), 1e-6);
+  assert_float_equal(wide->box.x1 - wide->box.x0, 2 * (narrow->box.x1 - narrow->box.x0), 1e-6);
+  assert_true(wide->box.y1 <= narrow->box.y0);
+  /* With layout a character is one column, whatever its width. */
+  g_autoptr(k2x_page) laid = text_page(TRUE, lines, 2);
+  assert_float_equal(glyph_width(line_at(laid, 0), 0), glyph_width(line_at(laid, 1), 0), 1e-6);
+}
+
+/* Without layout a space is all that is left of a gap between table columns: it stays in
+ * the line's text, between Japanese characters too, and parts runs. */
+static void test_extract_text_page_space_kept(void **state) {
+  const char *lines[] = {"令和２年度の達成目標 取組状況", "令和２年度の達成目標取組状況",
+                         "AD 合同会議", "9 月のチーム会議において、事例担当ナースや PSW が参"};
+  g_autoptr(k2x_page) page = text_page(FALSE, lines, G_N_ELEMENTS(lines));
+  assert_int_equal(page->lines->len, 4);
+  for (guint i = 0; i < G_N_ELEMENTS(lines); i++)
+    assert_string_equal(line_at(page, i)->text, lines[i]);
+  assert_int_equal(line_at(page, 0)->runs->len, 2);
+  assert_int_equal(line_at(page, 1)->runs->len, 1);
+}
+
+/* Only text without layout is flow only; its leading spaces (pdftotext's page opening)
+ * mean nothing, while with layout they are a position. */
+static void test_extract_text_page_flow_only(void **state) {
+  const char *lines[] = {" １．令和２年度の達成目標・取組状況", "１．令和２年度の達成目標・取組状況"};
+  g_autoptr(k2x_page) flow = text_page(FALSE, lines, 2);
+  assert_true(flow->flow_only);
+  assert_float_equal(line_at(flow, 0)->box.x0, line_at(flow, 1)->box.x0, 1e-6);
+  assert_string_equal(line_at(flow, 0)->text, lines[1]);
+  g_autoptr(k2x_page) laid = text_page(TRUE, lines, 2);
+  assert_false(laid->flow_only);
+  assert_true(line_at(laid, 0)->box.x0 > line_at(laid, 1)->box.x0);
+  g_autoptr(k2x_page) empty = text_page(FALSE, NULL, 0);
+  assert_int_equal(empty->lines->len, 0);
+}
+
+/* Text files: any name but .pdf, unless the file starts like a PDF. */
+static char *write_file(const fixture *f, const char *name, const char *data, gsize len) {
+  char *path = g_build_filename(f->dir, name, NULL);
+  if (!g_file_set_contents(path, data, (gssize)len, NULL))
+    fail_msg("cannot write %s", path);
+  return path;
+}
+
+static void test_extract_text_source(void **state) {
+  const fixture *f = *state;
+  gsize len = 0;
+  g_autofree char *sjis = encode("１．令和２年度の達成目標・取組状況\n本文\n\f"
+                                 "２．支援事業の成果\n・研修を開催した。\n\f",
+                                 "CP932", &len);
+  g_autofree char *path = write_file(f, "report.txt", sjis, len);
+  k2x_source *src = NULL;
+  GError *error = NULL;
+  assert_int_equal(k2x_source_open(path, NULL, NULL, &src, &error), K2X_OK);
+  assert_null(error);
+  assert_string_equal(k2x_source_kind(src), "text");
+  assert_int_equal(k2x_source_page_count(src), 2);
+  g_autofree char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)sjis, len);
+  assert_string_equal(k2x_source_sha256(src), want);
+  g_autoptr(k2x_page) page = k2x_source_read_page(src, 1);
+  assert_int_equal(page->number, 2);
+  assert_true(page->flow_only);
+  assert_int_equal(page->lines->len, 2);
+  assert_string_equal(line_at(page, 0)->text, "２．支援事業の成果");
+  assert_string_equal(line_at(page, 1)->text, "・研修を開催した。");
+  k2x_source_free(src);
+
+  /* The named encoding reaches the decoder. */
+  g_autofree char *euc = encode("２．支援事業の成果\n", "EUC-JP", &len);
+  g_autofree char *euc_path = write_file(f, "notes", euc, len);
+  assert_int_equal(k2x_source_open(euc_path, NULL, "EUC-JP", &src, &error), K2X_OK);
+  g_autoptr(k2x_page) euc_page = k2x_source_read_page(src, 0);
+  assert_string_equal(line_at(euc_page, 0)->text, "２．支援事業の成果");
+  k2x_source_free(src);
+}
+
+static void test_extract_text_source_errors(void **state) {
+  const fixture *f = *state;
+  const char bad[] = "２．支援事業の成果\n\xFF\xFF\n";
+  g_autofree char *path = write_file(f, "bad.txt", bad, sizeof bad - 1);
+  k2x_source *src = (k2x_source *)&src;
+  GError *error = NULL;
+  assert_int_equal(k2x_source_open(path, NULL, NULL, &src, &error), K2X_ERR_ENCODING);
+  assert_null(src);
+  assert_non_null(error);
+  assert_contains(error->message, "offset 28");
+  g_clear_error(&error);
+  /* A file that starts like a PDF is one, whatever its name. */
+  const char pdf[] = "%PDF-1.4\nnot really a PDF\n";
+  g_autofree char *fake = write_file(f, "fake.txt", pdf, sizeof pdf - 1);
+  src = (k2x_source *)&src;
+  assert_int_equal(k2x_source_open(fake, NULL, NULL, &src, &error), K2X_ERR_PDF);
+  assert_null(src);
+  g_clear_error(&error);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_extract_lines_from_shuffled_glyphs),
@@ -375,6 +693,22 @@ int main(void) {
       cmocka_unit_test(test_extract_pdf_sha256),
       cmocka_unit_test(test_extract_error_missing_file),
       cmocka_unit_test(test_extract_error_not_pdf),
+      cmocka_unit_test(test_extract_text_decode_utf8),
+      cmocka_unit_test(test_extract_text_decode_shift_jis_and_euc),
+      cmocka_unit_test(test_extract_text_decode_explicit_encoding),
+      cmocka_unit_test(test_extract_text_decode_error_offset),
+      cmocka_unit_test(test_extract_text_decode_error_at_end),
+      cmocka_unit_test(test_extract_text_decode_unknown_encoding),
+      cmocka_unit_test(test_extract_text_pages_form_feeds),
+      cmocka_unit_test(test_extract_text_pages_opening_line),
+      cmocka_unit_test(test_extract_text_pages_page_number),
+      cmocka_unit_test(test_extract_text_pages_page_number_at_end),
+      cmocka_unit_test(test_extract_text_pages_layout),
+      cmocka_unit_test(test_extract_text_page_wide_characters),
+      cmocka_unit_test(test_extract_text_page_space_kept),
+      cmocka_unit_test(test_extract_text_page_flow_only),
+      cmocka_unit_test(test_extract_text_source),
+      cmocka_unit_test(test_extract_text_source_errors),
   };
   return cmocka_run_group_tests(tests, pdf_setup, pdf_teardown);
 }

@@ -529,6 +529,113 @@ static void test_segment_indented_line_under_heading(void **state) {
   assert_false(has_warning(r, "text_unassigned"));
 }
 
+/* k2x_columns_place: a two-column table from text that lost its layout, each row written as
+ * its goal lines, then its status lines. Expected placements come from reading the text:
+ * wrapped goal lines are 20 wide characters, status lines 25. */
+typedef struct {
+  const char *text;
+  gboolean marker;
+  guint column;
+  gboolean new_row, new_paragraph;
+  const char *split_before; /* the line splits at the space right after this text, or NULL */
+} placed_line;
+
+static void check_places(const placed_line *want, guint n, gsize text_width) {
+  g_autofree const char **texts = g_new(const char *, n);
+  g_autofree gboolean *markers = g_new(gboolean, n);
+  g_autofree k2x_line_place *got = g_new0(k2x_line_place, n);
+  for (guint i = 0; i < n; i++) {
+    texts[i] = want[i].text;
+    markers[i] = want[i].marker;
+  }
+  k2x_columns_place(texts, markers, n, text_width, got);
+  for (guint i = 0; i < n; i++) {
+    gsize split = 0;
+    if (want[i].split_before) {
+      const char *at = strstr(want[i].text, want[i].split_before);
+      assert_non_null(at);
+      split = (gsize)(at - want[i].text) + strlen(want[i].split_before);
+      assert_int_equal(want[i].text[split], ' ');
+    }
+    if (got[i].column != want[i].column || got[i].new_row != want[i].new_row ||
+        got[i].new_paragraph != want[i].new_paragraph || got[i].split != split)
+      fail_msg("line %u \"%s\": column %u, new_row %d, new_paragraph %d, split %zu; expected "
+               "column %u, new_row %d, new_paragraph %d, split %zu",
+               i, want[i].text, got[i].column, got[i].new_row, got[i].new_paragraph,
+               (size_t)got[i].split, want[i].column, want[i].new_row, want[i].new_paragraph,
+               (size_t)split);
+  }
+}
+
+static void test_segment_columns_interleaved_rows(void **state) {
+  const placed_line lines[] = {
+      {"地域移行に関わる支援関係者が事例を共有し", FALSE, 0, TRUE, TRUE, NULL},
+      {"ながら理解を深める", FALSE, 0, FALSE, FALSE, NULL},
+      {"病院の看護部長にチーム会議の協議内容を伝え、取組を", FALSE, 1, FALSE, TRUE, NULL},
+      {"理解してもらうことができた。", FALSE, 1, FALSE, FALSE, NULL},
+      {"長期入院患者のデータを分析し、入院患者の", FALSE, 0, TRUE, TRUE, NULL},
+      {"現状を知る", FALSE, 0, FALSE, FALSE, NULL},
+      {"県保健医療計画及び県障害福祉計画改定で見直す予定の", FALSE, 1, FALSE, TRUE, NULL},
+      {"関連指標の数値等を情報提供した。", FALSE, 1, FALSE, FALSE, NULL},
+      {"市町村の自立支援協議会で地域移行部会の設", FALSE, 0, TRUE, TRUE, NULL},
+      {"置に関する意見交換をする", FALSE, 0, FALSE, FALSE, NULL},
+      {"弘前市自立支援協議会が管内市町村参加を了承した。", FALSE, 1, FALSE, TRUE, NULL},
+  };
+  check_places(lines, G_N_ELEMENTS(lines), 0);
+  /* The page's body width, which both columns share, changes nothing here. */
+  check_places(lines, G_N_ELEMENTS(lines), 96);
+}
+
+/* A short goal and the start of its status on one line, parted by a space; the goal itself
+ * holds a space ("（1 件）"), and so does the status. (The table of 群馬県・太田圏域 as the
+ * real bundle's text has it.) */
+static void test_segment_columns_shared_line_split(void **state) {
+  const placed_line lines[] = {
+      {"共同の場の設置及び課題解決への提言（1 件） 群馬県のモデル地域選定を受けて協議の場を設"
+       "置。今後は",
+       FALSE, 0, TRUE, TRUE, "（1 件）"},
+      {"ボトムアップ方式による課題提案を行う。", FALSE, 1, FALSE, FALSE, NULL},
+      {"連携に基づいた困難ケースへの対応（10 件） 第 1 回協議で 1 件困難ケースへの対応方法に"
+       "ついてストレ",
+       FALSE, 0, TRUE, TRUE, "（10 件）"},
+      {"ングスモデルに基づくグループスーパービジョンを実施し", FALSE, 1, FALSE, FALSE, NULL},
+      {"た。この取組は来年度以降も実施予定。", FALSE, 1, FALSE, FALSE, NULL},
+      {"高齢者家族への支援実施（5 件） 令和 3 年度移行に連携を行う支援機関から事例提供等によ",
+       FALSE, 0, TRUE, TRUE, "（5 件）"},
+      {"って実態を把握し、適切な助言を実施する。", FALSE, 1, FALSE, FALSE, NULL},
+  };
+  check_places(lines, G_N_ELEMENTS(lines), 0);
+}
+
+/* A status of two ・ paragraphs: the second opens a paragraph in the same cell, not a row.
+ * (栃木県・県南圏域: narrow goals of 15 characters, statuses of 32.) */
+static void test_segment_columns_status_paragraphs(void **state) {
+  const placed_line lines[] = {
+      {"・各市町における地域包括ケアシ", TRUE, 0, TRUE, TRUE, NULL},
+      {"ステム構築推進のための協議が", FALSE, 0, FALSE, FALSE, NULL},
+      {"管内全市町（６市町）にて実施さ", FALSE, 0, FALSE, FALSE, NULL},
+      {"れる", FALSE, 0, FALSE, FALSE, NULL},
+      {"・各市町の保健師をメンバーとした県南圏域連絡会を１回実施。システ", TRUE, 1, FALSE, TRUE,
+       NULL},
+      {"ム構築に向けた取組や、精神保健福祉業務の困り感等について共有。", FALSE, 1, FALSE, FALSE,
+       NULL},
+      {"・各市町の協議の場の運営方法等について助言等を行う。協議の場は全", TRUE, 1, FALSE, TRUE,
+       NULL},
+      {"市町で設置されたが、２町では具体的な協議に至っていない。今後、１", FALSE, 1, FALSE,
+       FALSE, NULL},
+      {"町では来年度の協議の進め方等について打ち合わせを実施する予定。", FALSE, 1, FALSE, FALSE,
+       NULL},
+      {"②地域移行支援に関するピアサ", TRUE, 0, TRUE, TRUE, NULL},
+      {"ポーター活動の実績として、実際", FALSE, 0, FALSE, FALSE, NULL},
+      {"の退院支援に関わり、相互の意欲", FALSE, 0, FALSE, FALSE, NULL},
+      {"喚起につなげる", FALSE, 0, FALSE, FALSE, NULL},
+      {"・ピアサポーターと相談支援専門員による同行訪問の実績はあるもの", TRUE, 1, FALSE, TRUE,
+       NULL},
+      {"の、実際の退院支援への関与はなし。", FALSE, 1, FALSE, FALSE, NULL},
+  };
+  check_places(lines, G_N_ELEMENTS(lines), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_segment_items_split_by_marker_and_paragraph_end,
@@ -550,6 +657,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_segment_table_rows_by_pitch, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_indented_line_under_heading, setup,
                                       teardown),
+      cmocka_unit_test(test_segment_columns_interleaved_rows),
+      cmocka_unit_test(test_segment_columns_shared_line_split),
+      cmocka_unit_test(test_segment_columns_status_paragraphs),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
