@@ -35,13 +35,18 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
   /* Repeated headers are found by looking at the neighbouring pages, so the window is the
    * previous, current and next page; nothing else is kept. */
   k2x_segmenter *seg = k2x_segmenter_new(doc, options->profile, options->regions);
+  guint max_glyphs = options->max_glyphs ? options->max_glyphs : K2X_MAX_GLYPHS;
   int n = doc->pages, with_text = 0;
-  k2x_page *prev = NULL, *cur = n > 0 ? k2x_source_read_page(src, 0) : NULL;
-  k2x_page *next = n > 1 ? k2x_source_read_page(src, 1) : NULL;
+  k2x_page *prev = NULL, *cur = n > 0 ? k2x_source_read_page(src, 0, max_glyphs) : NULL;
+  k2x_page *next = n > 1 ? k2x_source_read_page(src, 1, max_glyphs) : NULL;
   for (int i = 0; i < n; i++) {
     k2x_clean_page(cur, prev, next, options->profile, options->regions);
     if (cur->lines->len > 0)
       with_text++;
+    else if (cur->dropped)
+      k2x_doc_add_warning(doc, "page_too_large", cur->number,
+                          "page %d skipped: %u characters, over the limit of %u", cur->number,
+                          cur->dropped, max_glyphs);
     else if (cur->has_images)
       k2x_doc_add_warning(doc, "no_text_layer", cur->number,
                           "page %d has no text layer (scanned?); its content is missing",
@@ -52,7 +57,7 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     k2x_page_free(prev);
     prev = cur;
     cur = next;
-    next = i + 2 < n ? k2x_source_read_page(src, i + 2) : NULL;
+    next = i + 2 < n ? k2x_source_read_page(src, i + 2, max_glyphs) : NULL;
   }
   k2x_page_free(prev);
   k2x_segmenter_finish(seg);

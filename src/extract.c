@@ -293,7 +293,7 @@ const char *k2x_source_kind(const k2x_source *source) {
   return source->text ? "text" : "pdf";
 }
 
-k2x_page *k2x_source_read_page(k2x_source *source, int index) {
+k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) {
   if (source->text)
     return k2x_page_new_from_text(index + 1, g_ptr_array_index(source->text, index),
                                   source->layout);
@@ -307,8 +307,11 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index) {
   /* All three calls share the text page poppler computes once for this PopplerPage. */
   g_autofree char *text = poppler_page_get_text(pp);
   PopplerRectangle *rects = NULL;
-  guint n_rects = 0;
-  if (text && poppler_page_get_text_layout(pp, &rects, &n_rects)) {
+  guint n_rects = 0, dropped = 0;
+  glong chars = text ? g_utf8_strlen(text, -1) : 0;
+  if (max_glyphs > 0 && chars > (glong)max_glyphs) {
+    dropped = (guint)chars;
+  } else if (text && poppler_page_get_text_layout(pp, &rects, &n_rects)) {
     GList *attrs = poppler_page_get_text_attributes(pp);
     GList *attr = attrs;
     guint i = 0;
@@ -332,7 +335,7 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index) {
     g_free(rects);
   }
   gboolean scanned = FALSE;
-  if (glyphs->len == 0) {
+  if (glyphs->len == 0 && dropped == 0) {
     GList *images = poppler_page_get_image_mapping(pp);
     scanned = images != NULL;
     poppler_page_free_image_mapping(images);
@@ -340,5 +343,6 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index) {
   g_object_unref(pp);
   k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
   page->has_images = scanned;
+  page->dropped = dropped;
   return page;
 }

@@ -40,6 +40,7 @@ typedef struct {
   gboolean flow_only; /* text input without layout: lines keep their order and their widths,
                          but a line's position on the page means nothing */
   double grid;        /* text input: positions are known to a character, this wide; 0 for PDF */
+  guint dropped;      /* characters of a page over the glyph limit, which was then skipped */
 } k2x_page;
 
 /* Builds a page from glyphs in any order: groups them into lines by vertical overlap, orders
@@ -91,7 +92,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_source, k2x_source_free)
 int k2x_source_page_count(const k2x_source *source);
 const char *k2x_source_sha256(const k2x_source *source);
 const char *k2x_source_kind(const k2x_source *source);
-/* Extracts page index (0-based). Never NULL: a page without text has no lines. Caller frees. */
-k2x_page *k2x_source_read_page(k2x_source *source, int index);
+/* Extracts page index (0-based). Never NULL: a page without text has no lines. A page with
+ * more than max_glyphs characters (0: no limit) comes back empty with dropped set, as a
+ * hostile page could otherwise take the time and memory of thousands. Caller frees. */
+k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs);
 
 #endif

@@ -17,7 +17,12 @@ typedef struct {
   const char *password;       /* for an encrypted PDF; NULL for none */
   const char *input_encoding; /* of text input; NULL to detect it */
   FILE *trace;                /* when set, every source line is printed with its role */
+  guint max_glyphs;           /* characters a page may hold; 0 for K2X_MAX_GLYPHS */
 } k2x_convert_options;
+
+/* A page with more characters than this is skipped with a page_too_large warning: a real page
+ * holds a few thousand, a hostile one millions. */
+#define K2X_MAX_GLYPHS 200000
 
 /* Converts the PDF (or pdftotext text) at path: extract → clean → segment, one page at a time. On success *out
  * gets a doc the caller frees with k2x_doc_free. On failure returns the error (K2X_ERR_READ,

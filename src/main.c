@@ -2,7 +2,12 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "kaigi.h"
 
@@ -14,6 +19,8 @@ typedef struct {
   char *profile_path;
   char *password;
   char *input_encoding;
+  int timeout;      /* seconds an input may take; 0 for no limit */
+  int memory_limit; /* MB of address space an input may use; 0 for no limit */
   gboolean quiet;
   gboolean trace;
   gboolean version;
@@ -61,6 +68,10 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
       {"input-encoding", 0, 0, G_OPTION_ARG_STRING, &o->input_encoding,
        "Encoding of text inputs (e.g. CP932, EUC-JP; default: detect UTF-8, Shift_JIS, EUC-JP)",
        "NAME"},
+      {"timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout,
+       "End the conversion of an input after SECONDS (default 600; 0: no limit)", "SECONDS"},
+      {"memory-limit", 0, 0, G_OPTION_ARG_INT, &o->memory_limit,
+       "Memory one input may use, in MB (default 4096; 0: no limit)", "MB"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print errors only", NULL},
       {"trace", 0, 0, G_OPTION_ARG_NONE, &o->trace,
        "Print every source line with what it was taken as (for tuning a profile)", NULL},
@@ -78,6 +89,8 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
            "atomically (a failed conversion leaves no file behind); with --review also\n"
            "DIR/NAME.review.pdf, a summary page and then every source page with the\n"
            "headings, table rows, items and unassigned text found drawn over it.\n\n"
+           "Each input is converted in a process of its own: an input that crashes, runs\n"
+           "past --timeout or past --memory-limit fails alone and the batch goes on.\n\n"
            "Exit status: 0 all inputs converted; 1 one or more inputs failed (each\n"
            "printed as FILE: reason; the others were converted); 2 usage error.\n\n"
            "Example:\n  kaigi2xlsx -o output input/\n");
@@ -92,6 +105,11 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
     o->formats = g_strdup("xlsx,json");
   if (!parse_formats(o, error))
     return FALSE;
+  if (o->timeout < 0 || o->memory_limit < 0) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--timeout and --memory-limit take 0 (no limit) or a positive number");
+    return FALSE;
+  }
   if (!o->inputs || !o->inputs[0]) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                 "no INPUT given (a PDF file or a directory); see --help");
@@ -174,6 +192,145 @@ static gboolean convert_one(const options *o, const k2x_convert_options *copt, c
   return err == K2X_OK;
 }
 
+/* What an output file was before a conversion, to tell what the conversion wrote. */
+typedef struct {
+  char *path;
+  gboolean existed;
+  struct stat st;
+} output_state;
+
+static void output_state_free(gpointer p) {
+  output_state *s = p;
+  g_free(s->path);
+  g_free(s);
+}
+
+static GPtrArray *outputs_before(const options *o, const char *input) {
+  static const char *const exts[] = {".json", ".xlsx", ".review.pdf"};
+  GPtrArray *states = g_ptr_array_new_with_free_func(output_state_free);
+  for (gsize i = 0; i < G_N_ELEMENTS(exts); i++) {
+    output_state *s = g_new0(output_state, 1);
+    s->path = output_path(o, input, exts[i]);
+    s->existed = g_stat(s->path, &s->st) == 0;
+    g_ptr_array_add(states, s);
+  }
+  return states;
+}
+
+/* After a child died: the outputs it wrote and its temporary files (".NAME.XXXXXX", see
+ * k2x_writer_temp_path) go, so that nothing half done is left. */
+static void remove_leftovers(const options *o, const GPtrArray *before) {
+  g_autoptr(GDir) dir = g_dir_open(o->output_dir, 0, NULL);
+  for (guint i = 0; i < before->len; i++) {
+    const output_state *s = g_ptr_array_index(before, i);
+    struct stat now;
+    if (g_stat(s->path, &now) == 0 &&
+        (!s->existed || now.st_ino != s->st.st_ino || now.st_mtime != s->st.st_mtime ||
+         now.st_size != s->st.st_size))
+      g_unlink(s->path);
+  }
+  const char *name;
+  while (dir && (name = g_dir_read_name(dir))) {
+    for (guint i = 0; i < before->len; i++) {
+      g_autofree char *base = g_path_get_basename(
+          ((const output_state *)g_ptr_array_index(before, i))->path);
+      g_autofree char *prefix = g_strdup_printf(".%s.", base);
+      if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6) {
+        g_autofree char *path = g_build_filename(o->output_dir, name, NULL);
+        g_unlink(path);
+      }
+    }
+  }
+}
+
+/* For tests only: K2X_TEST_FAULT="crash:NAME,hang:NAME" makes the child converting the input
+ * whose base name is NAME crash or hang, to prove that the batch survives it. */
+static void test_fault(const char *input) {
+  const char *spec = g_getenv("K2X_TEST_FAULT");
+  if (!spec)
+    return;
+  g_autofree char *base = g_path_get_basename(input);
+  g_auto(GStrv) faults = g_strsplit(spec, ",", -1);
+  for (char **f = faults; *f; f++) {
+    if (g_str_has_prefix(*f, "crash:") && strcmp(*f + 6, base) == 0)
+      raise(SIGSEGV);
+    if (g_str_has_prefix(*f, "hang:") && strcmp(*f + 5, base) == 0)
+      for (;;)
+        pause();
+  }
+}
+
+static void limit_child(const options *o) {
+#if !defined(__SANITIZE_ADDRESS__)
+  /* AddressSanitizer reserves terabytes of address space: no limit can apply under it. */
+  if (o->memory_limit > 0) {
+    rlim_t bytes = (rlim_t)o->memory_limit * 1024 * 1024;
+    struct rlimit rl = {bytes, bytes};
+    setrlimit(RLIMIT_AS, &rl);
+  }
+#else
+  (void)o;
+#endif
+}
+
+/* Waits for the child, killing it when its time is up. Returns its wait status; *timed_out
+ * tells whether it was killed for time. */
+static int wait_child(pid_t pid, int timeout, gboolean *timed_out) {
+  gint64 deadline = timeout > 0 ? g_get_monotonic_time() + (gint64)timeout * G_USEC_PER_SEC : 0;
+  gulong nap = 1000;
+  int status = 0;
+  *timed_out = FALSE;
+  for (;;) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR))
+      return status;
+    if (deadline && g_get_monotonic_time() > deadline && !*timed_out) {
+      kill(pid, SIGKILL);
+      *timed_out = TRUE;
+    }
+    g_usleep(nap);
+    nap = MIN(nap * 2, 50000);
+  }
+}
+
+/* Converts one input in a child process, so that a crash, a hang or a runaway allocation in
+ * poppler on a hostile file ends only that file, reported as FILE: reason. */
+static gboolean convert_isolated(const options *o, const k2x_convert_options *copt,
+                                 const char *input) {
+  g_autoptr(GPtrArray) before = outputs_before(o, input);
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0)
+    return convert_one(o, copt, input);
+  if (pid == 0) {
+    limit_child(o);
+    test_fault(input);
+    gboolean ok = convert_one(o, copt, input);
+    fflush(stdout);
+    fflush(stderr);
+    _exit(ok ? 0 : 1);
+  }
+  gboolean timed_out = FALSE;
+  int status = wait_child(pid, o->timeout, &timed_out);
+  if (WIFEXITED(status) && !timed_out)
+    return WEXITSTATUS(status) == 0;
+  remove_leftovers(o, before);
+  if (timed_out)
+    g_printerr("%s: took longer than %d s and was stopped (see --timeout)\n", input,
+               o->timeout);
+  else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && o->memory_limit > 0)
+    g_printerr("%s: crashed while converting (signal %d, %s), perhaps out of memory: the "
+               "limit is %d MB (see --memory-limit)\n",
+               input, SIGABRT, g_strsignal(SIGABRT), o->memory_limit);
+  else if (WIFSIGNALED(status))
+    g_printerr("%s: crashed while converting (signal %d, %s); the other inputs go on\n",
+               input, WTERMSIG(status), g_strsignal(WTERMSIG(status)));
+  else
+    g_printerr("%s: the conversion ended abnormally (status %d)\n", input, status);
+  return FALSE;
+}
+
 /* Converts every input; returns the exit status. */
 static int run(const options *o) {
   g_autoptr(GError) error = NULL;
@@ -191,11 +348,11 @@ static int run(const options *o) {
   }
   k2x_regions *regions = k2x_regions_new_default();
   k2x_convert_options copt = {profile, regions, o->password, o->input_encoding,
-                              o->trace ? stdout : NULL};
+                              o->trace ? stdout : NULL, 0};
   g_autoptr(GPtrArray) files = collect_inputs(o->inputs);
   guint failed = 0;
   for (guint i = 0; i < files->len; i++)
-    if (!convert_one(o, &copt, g_ptr_array_index(files, i)))
+    if (!convert_isolated(o, &copt, g_ptr_array_index(files, i)))
       failed++;
   k2x_regions_free(regions);
   if (files->len == 0)
@@ -205,7 +362,7 @@ static int run(const options *o) {
 
 int main(int argc, char **argv) {
   setlocale(LC_ALL, "");
-  options o = {0};
+  options o = {.timeout = 600, .memory_limit = 4096};
   g_autoptr(GError) error = NULL;
   int status = EXIT_ALL_OK;
   if (!parse_args(argc, argv, &o, &error)) {

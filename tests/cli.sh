@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Command-line behaviour: help, usage errors, exit codes, a mixed batch where one input is bad,
-# text inputs (a directory's .txt files, an unknown --input-encoding),
+# text inputs (a directory's .txt files, an unknown --input-encoding), inputs that crash or
+# hang in their child process,
 # and no output left behind for an input that failed.
 # Usage: cli.sh KAIGI2XLSX GEN_FIXTURES WORKDIR
 set -uo pipefail
@@ -97,5 +98,21 @@ expect profile-broken 2 "line 3" -- "$bin" --profile "$work/broken.ini" "$work/i
 printf '[profile]\nname = x\npage_number = ^\\d+$\nitem_marker = ^・\n[section 1]\nheading = (unclosed\n' \
   >"$work/badre.ini"
 expect profile-bad-regex 2 "heading" -- "$bin" --profile "$work/badre.ini" "$work/in/good.pdf"
+
+# Isolation: an input whose conversion crashes or hangs fails alone (the test hook makes the
+# child converting it crash or hang); the next input still converts, and nothing half written
+# is left for the two.
+mkdir -p "$work/iso/in"
+for n in crash hang fine; do cp "$work/in/good.pdf" "$work/iso/in/$n.pdf"; done
+expect isolation-crash 1 "crash\.pdf: crashed while converting \(signal 11" -- \
+  env K2X_TEST_FAULT=crash:crash.pdf,hang:hang.pdf "$bin" --timeout 2 -o "$work/iso/out" "$work/iso/in"
+expect isolation-hang 1 "hang\.pdf: took longer than 2 s" -- \
+  env K2X_TEST_FAULT=hang:hang.pdf "$bin" --timeout 2 -o "$work/iso/out2" "$work/iso/in/hang.pdf" "$work/iso/in/fine.pdf"
+for f in fine.json fine.xlsx; do
+  [ -s "$work/iso/out/$f" ] && [ -s "$work/iso/out2/$f" ] || { echo "FAIL isolation: $f missing"; failed=1; }
+done
+left=$(find "$work/iso/out" "$work/iso/out2" -name 'crash*' -o -name 'hang*' -o -name '.*.??????' | wc -l)
+[ "$left" -eq 0 ] || { echo "FAIL isolation: $left files left of the failed inputs"; failed=1; }
+expect timeout-negative 2 "--timeout" -- "$bin" --timeout -1 "$work/in/good.pdf"
 
 exit $failed

@@ -296,7 +296,7 @@ static void test_extract_pdf_text_page(void **state) {
   g_autoptr(k2x_source) src = open_fixture(*state);
   assert_int_equal(k2x_source_page_count(src), 2);
   assert_string_equal(k2x_source_kind(src), "pdf");
-  g_autoptr(k2x_page) page = k2x_source_read_page(src, 0);
+  g_autoptr(k2x_page) page = k2x_source_read_page(src, 0, 0);
   assert_int_equal(page->number, 1);
   assert_float_equal(page->width, TU_PAGE_WIDTH, 0.01);
   assert_float_equal(page->height, TU_PAGE_HEIGHT, 0.01);
@@ -314,10 +314,22 @@ static void test_extract_pdf_text_page(void **state) {
 
 static void test_extract_pdf_image_page(void **state) {
   g_autoptr(k2x_source) src = open_fixture(*state);
-  g_autoptr(k2x_page) page = k2x_source_read_page(src, 1);
+  g_autoptr(k2x_page) page = k2x_source_read_page(src, 1, 0);
   assert_int_equal(page->number, 2);
   assert_int_equal(page->lines->len, 0);
   assert_true(page->has_images);
+}
+
+/* A page over the glyph limit comes back empty, saying how many characters it held. */
+static void test_extract_pdf_glyph_limit(void **state) {
+  g_autoptr(k2x_source) src = open_fixture(*state);
+  g_autoptr(k2x_page) page = k2x_source_read_page(src, 0, 5);
+  assert_int_equal(page->lines->len, 0);
+  assert_true(page->dropped > 5);
+  assert_false(page->has_images);
+  g_autoptr(k2x_page) fits = k2x_source_read_page(src, 0, 10000);
+  assert_int_equal(fits->lines->len, 2);
+  assert_int_equal(fits->dropped, 0);
 }
 
 static void test_extract_pdf_sha256(void **state) {
@@ -638,7 +650,7 @@ static void test_extract_text_source(void **state) {
   assert_int_equal(k2x_source_page_count(src), 2);
   g_autofree char *want = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)sjis, len);
   assert_string_equal(k2x_source_sha256(src), want);
-  g_autoptr(k2x_page) page = k2x_source_read_page(src, 1);
+  g_autoptr(k2x_page) page = k2x_source_read_page(src, 1, 0);
   assert_int_equal(page->number, 2);
   assert_true(page->flow_only);
   assert_int_equal(page->lines->len, 2);
@@ -650,7 +662,7 @@ static void test_extract_text_source(void **state) {
   g_autofree char *euc = encode("２．支援事業の成果\n", "EUC-JP", &len);
   g_autofree char *euc_path = write_file(f, "notes", euc, len);
   assert_int_equal(k2x_source_open(euc_path, NULL, "EUC-JP", &src, &error), K2X_OK);
-  g_autoptr(k2x_page) euc_page = k2x_source_read_page(src, 0);
+  g_autoptr(k2x_page) euc_page = k2x_source_read_page(src, 0, 0);
   assert_string_equal(line_at(euc_page, 0)->text, "２．支援事業の成果");
   k2x_source_free(src);
 }
@@ -690,6 +702,7 @@ int main(void) {
       cmocka_unit_test(test_extract_invisible_glyphs_dropped),
       cmocka_unit_test(test_extract_pdf_text_page),
       cmocka_unit_test(test_extract_pdf_image_page),
+      cmocka_unit_test(test_extract_pdf_glyph_limit),
       cmocka_unit_test(test_extract_pdf_sha256),
       cmocka_unit_test(test_extract_error_missing_file),
       cmocka_unit_test(test_extract_error_not_pdf),
