@@ -304,6 +304,7 @@ static gboolean convert_isolated(const options *o, const k2x_convert_options *co
   if (pid < 0)
     return convert_one(o, copt, input);
   if (pid == 0) {
+    g_clear_pointer(&before, g_ptr_array_unref); /* the parent's; the child ends with _exit */
     limit_child(o);
     test_fault(input);
     gboolean ok = convert_one(o, copt, input);

@@ -51,7 +51,7 @@ static GRegex *compile(GKeyFile *kf, const char *group, const char *key, const c
   }
   g_autofree char *full = anchor ? g_strdup_printf(anchor, src) : g_strdup(src);
   g_autoptr(GError) err = NULL;
-  GRegex *re = g_regex_new(full, G_REGEX_OPTIMIZE, 0, &err);
+  GRegex *re = g_regex_new(full, 0, 0, &err);
   if (!re)
     g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] %s: pattern does not compile: %s", group, key,
                 err->message);
@@ -106,7 +106,7 @@ static gboolean load_section(k2x_profile *profile, GKeyFile *kf, const char *gro
   for (gsize i = 0; i < n; i++) {
     /* Unanchored: columns are matched one after another with G_REGEX_MATCH_ANCHORED. */
     g_autoptr(GError) err = NULL;
-    GRegex *re = g_regex_new(cols[i], G_REGEX_OPTIMIZE, 0, &err);
+    GRegex *re = g_regex_new(cols[i], 0, 0, &err);
     if (!re) {
       g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] columns: pattern %zu does not compile: %s",
                   group, i + 1, err->message);
@@ -160,7 +160,7 @@ k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **err
     return NULL;
   g_autoptr(k2x_profile) profile = g_new0(k2x_profile, 1);
   profile->sections = g_ptr_array_new_with_free_func(section_free);
-  profile->number = g_regex_new(number_prefix, G_REGEX_OPTIMIZE, 0, NULL);
+  profile->number = g_regex_new(number_prefix, 0, 0, NULL);
   profile->name = g_key_file_get_string(kf, "profile", "name", NULL);
   if (!profile->name || !*profile->name) {
     g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[profile] name is missing");
