@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
           libjson-glib-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-ipaexfont)
 if [ "${1:-run}" = test ]; then
-  packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl)
+  packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind)
 fi
 
 missing=()

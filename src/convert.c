@@ -64,7 +64,10 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
   k2x_segmenter_free(seg);
 
   if (with_text == 0) {
-    g_set_error(error, K2X_ERROR, K2X_ERR_NO_TEXT, "none of its %d pages has text", n);
+    if (n == 0)
+      g_set_error(error, K2X_ERROR, K2X_ERR_NO_TEXT, "the document has no pages");
+    else
+      g_set_error(error, K2X_ERROR, K2X_ERR_NO_TEXT, "none of its %d pages has text", n);
     k2x_doc_free(doc);
     return K2X_ERR_NO_TEXT;
   }

@@ -5,7 +5,7 @@ static const char *const messages[] = {
     "no error",
     "cannot read file",
     "not a PDF that can be opened (damaged or another format)",
-    "password required",
+    "password required (missing or wrong; see --password)",
     "no text layer on any page (scanned PDF?)",
     "no report sections found (wrong profile?)",
     "invalid profile",

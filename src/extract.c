@@ -229,6 +229,11 @@ k2x_error k2x_source_open(const char *path, const char *password, const char *en
                           k2x_source **out, GError **error) {
   *out = NULL;
   GError *err = NULL;
+  /* A FIFO would block, a directory would fail obscurely. */
+  if (!g_file_test(path, G_FILE_TEST_IS_REGULAR) && g_file_test(path, G_FILE_TEST_EXISTS)) {
+    g_set_error(error, K2X_ERROR, K2X_ERR_READ, "not a regular file");
+    return K2X_ERR_READ;
+  }
   GMappedFile *map = g_mapped_file_new(path, FALSE, &err);
   if (!map) {
     g_propagate_error(error, err);
@@ -252,11 +257,27 @@ k2x_error k2x_source_open(const char *path, const char *password, const char *en
     return e;
   }
   if (!data || !looks_like_pdf(data, len)) {
-    g_set_error(error, K2X_ERROR, K2X_ERR_PDF, "the file does not start with a PDF header");
+    g_set_error(error, K2X_ERROR, K2X_ERR_PDF,
+                len == 0 ? "the file is empty" : "the file does not start with a PDF header");
     k2x_source_free(src);
     return K2X_ERR_PDF;
   }
-  src->doc = poppler_document_new_from_bytes(bytes, password, &err);
+  /* Without a password first: an owner-password-only PDF opens so even when a password is
+   * given for others. poppler-glib 22 crashes retrying from bytes with a wrong password, so
+   * the retry with one reads the file. */
+  src->doc = poppler_document_new_from_bytes(bytes, NULL, &err);
+  if (!src->doc && password && g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED)) {
+    g_clear_error(&err);
+    g_autofree char *uri = g_filename_to_uri(path, NULL, &err);
+    if (!g_path_is_absolute(path)) {
+      g_autofree char *abs = g_canonicalize_filename(path, NULL);
+      g_free(uri);
+      g_clear_error(&err);
+      uri = g_filename_to_uri(abs, NULL, &err);
+    }
+    if (uri)
+      src->doc = poppler_document_new_from_file(uri, password, &err);
+  }
   if (!src->doc) {
     gboolean locked = g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
     g_propagate_error(error, err);

@@ -135,8 +135,10 @@ static GPtrArray *collect_inputs(char **inputs) {
     const char *name;
     while (dir && (name = g_dir_read_name(dir))) {
       g_autofree char *lower = g_ascii_strdown(name, -1);
-      if (g_str_has_suffix(lower, ".pdf") || g_str_has_suffix(lower, ".txt"))
-        g_ptr_array_add(found, g_build_filename(*in, name, NULL));
+      g_autofree char *path = g_build_filename(*in, name, NULL);
+      if ((g_str_has_suffix(lower, ".pdf") || g_str_has_suffix(lower, ".txt")) &&
+          !g_file_test(path, G_FILE_TEST_IS_DIR))
+        g_ptr_array_add(found, g_steal_pointer(&path));
     }
     g_ptr_array_sort(found, compare_paths);
     for (guint i = 0; i < found->len; i++)
@@ -234,8 +236,10 @@ static void remove_leftovers(const options *o, const GPtrArray *before) {
     for (guint i = 0; i < before->len; i++) {
       g_autofree char *base = g_path_get_basename(
           ((const output_state *)g_ptr_array_index(before, i))->path);
-      g_autofree char *prefix = g_strdup_printf(".%s.", base);
-      if (g_str_has_prefix(name, prefix) && strlen(name) == strlen(prefix) + 6) {
+      /* Ours are ".NAME.XXXXXX"; g_file_set_contents writes "NAME.XXXXXX". */
+      g_autofree char *prefix = g_strdup_printf("%s.", base);
+      const char *rest = name + (name[0] == '.');
+      if (g_str_has_prefix(rest, prefix) && strlen(rest) == strlen(prefix) + 6) {
         g_autofree char *path = g_build_filename(o->output_dir, name, NULL);
         g_unlink(path);
       }
