@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Installs the Debian packages kaigi2xlsx needs to build, run and test, when any is missing.
-# Usage: scripts/deps.sh [run|test]   (test adds what the test suite needs)
+# Usage: scripts/deps.sh [run|test|office|fuzz]   (test adds what the test suite needs; office
+# only LibreOffice Calc, which the optional xlsx_office test opens every workbook with; fuzz
+# adds clang with libFuzzer and llvm-symbolizer for scripts/fuzz.sh)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
           libjson-glib-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-ipaexfont)
-if [ "${1:-run}" = test ]; then
-  packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind)
-fi
+case "${1:-run}" in
+  test) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind) ;;
+  office) packages=(libreoffice-calc-nogui) ;;
+  fuzz) packages+=(clang libclang-rt-dev llvm) ;;
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -9,11 +9,7 @@
 #include <xlsxwriter.h>
 
 #include "text.h"
-
-/* Excel counts its limits in UTF-16 code units and libxlsxwriter in characters; staying
- * within the units satisfies both. */
-#define CELL_UNITS_MAX 32767
-#define SHEET_NAME_UNITS_MAX LXW_SHEETNAME_MAX
+#include "xlsx_limits.h"
 
 /* Column widths in characters: the widest line plus a margin, never so narrow that the
  * filter button hides a short header, never so wide that a paragraph runs off screen. */
@@ -31,6 +27,14 @@
 /* Every sheet about reports starts with these, so that rows can be filtered and joined. */
 #define KEY_COLUMNS "ファイル", "報告No", "都道府県", "圏域等"
 
+/* What fitting a text into its cell changed, written as a row of the 警告 sheet. It concerns
+ * the workbook alone: the model, and so the JSON, keep the text whole. */
+typedef struct {
+  int page;
+  const char *code; /* "cell_truncated" or "control_removed" */
+  char *message;
+} notice;
+
 /* One workbook being written. The first error is kept and every later write is skipped. */
 typedef struct {
   lxw_workbook *wb;
@@ -39,18 +43,25 @@ typedef struct {
   const k2x_doc *const *docs;
   guint n_docs;
   const k2x_profile *profile;
-  GPtrArray *names;    /* char*: sheet names taken, fixed ones first */
-  GPtrArray *sheets;   /* const char* (in names): the sheet of each profile section */
-  GHashTable *columns; /* section number → GPtrArray of char*: a table section's columns */
+  lxw_row_t sheet_rows; /* rows a sheet holds, header included */
+  GPtrArray *names;     /* char*: sheet names taken, fixed ones first */
+  GPtrArray *sheets;    /* const char* (in names): the sheet of each profile section */
+  GHashTable *columns;  /* section number → GPtrArray of char*: a table section's columns */
+  GHashTable *fitted;   /* text of the model → char*: that text as a cell holds it */
+  GHashTable *notices;  /* doc or report → GPtrArray of notice*: what fitting changed */
   lxw_error err;
   char *where; /* what failed, e.g. "sheet 成果, cell F12" */
 } book;
 
-/* One worksheet being filled row by row. */
+/* One worksheet being filled row by row; past the book's sheet_rows it continues on a sheet
+ * "NAME (2)" with the same header. */
 typedef struct {
   book *bk;
   lxw_worksheet *ws;
-  const char *name;
+  const char *base; /* the name of the first sheet */
+  const char *name; /* the sheet being filled */
+  const char *const *headers;
+  guint n_headers;
   GArray *widths; /* gsize per column: widest display width so far */
   lxw_row_t row;  /* row being written; rows end with sheet_next_row */
   lxw_col_t col;  /* next column of that row */
@@ -88,19 +99,126 @@ static const k2x_section *walk_next(walk *w) {
   return NULL;
 }
 
-/* Bytes of the longest prefix of text within max_units UTF-16 code units, cut between
- * characters. */
-static gsize prefix_within(const char *text, gsize max_units) {
-  gsize units = 0;
-  const char *p = text;
-  while (*p) {
-    gsize u = g_utf8_get_char(p) > 0xFFFF ? 2 : 1;
-    if (units + u > max_units)
-      break;
-    units += u;
-    p = g_utf8_next_char(p);
+/* The page a table cell starts on: a cell can sit on a later page than its row's first
+ * line. */
+static int cell_page(const k2x_row *row, const k2x_cell *cell) {
+  return cell->spans->len > 0 ? g_array_index(cell->spans, k2x_span, 0).page : row->page_first;
+}
+
+static void notice_free(gpointer p) {
+  notice *n = p;
+  g_free(n->message);
+  g_free(n);
+}
+
+/* What fitting changed on owner (a doc or a report). */
+static const GPtrArray *book_notices(const book *bk, gconstpointer owner) {
+  return g_hash_table_lookup(bk->notices, owner);
+}
+
+static guint book_notice_count(const book *bk, gconstpointer owner) {
+  const GPtrArray *notices = book_notices(bk, owner);
+  return notices ? notices->len : 0;
+}
+
+static void book_notice(book *bk, gconstpointer owner, int page, const char *code,
+                        char *message) {
+  GPtrArray *notices = g_hash_table_lookup(bk->notices, owner);
+  if (!notices) {
+    notices = g_ptr_array_new_with_free_func(notice_free);
+    g_hash_table_insert(bk->notices, (gpointer)owner, notices);
   }
-  return (gsize)(p - text);
+  notice *n = g_new0(notice, 1);
+  n->page = page;
+  n->code = code;
+  n->message = message;
+  g_ptr_array_add(notices, n);
+}
+
+/* Fits one text of the model into a cell, once however many sheets show it, and notes each
+ * change on owner (a doc or a report) with what names the text for staff. */
+static void book_fit(book *bk, gconstpointer owner, int page, const char *text,
+                     const char *what, ...) G_GNUC_PRINTF(5, 6);
+
+static void book_fit(book *bk, gconstpointer owner, int page, const char *text,
+                     const char *what, ...) {
+  if (!text || g_hash_table_contains(bk->fitted, text))
+    return;
+  char *fitted = NULL;
+  guint removed = 0;
+  k2x_xlsx_fit fit = k2x_xlsx_text_fit(text, &fitted, &removed);
+  if (!fitted)
+    return;
+  g_hash_table_insert(bk->fitted, (gpointer)text, fitted);
+  if (fit == K2X_XLSX_FIT_NONE)
+    return;
+  va_list ap;
+  va_start(ap, what);
+  g_autofree char *named = g_strdup_vprintf(what, ap);
+  va_end(ap);
+  if (fit & K2X_XLSX_FIT_CONTROL)
+    book_notice(bk, owner, page, "control_removed",
+                g_strdup_printf("%s: XML で使えない制御文字 %u 個をセルから除きました"
+                                "（JSON には残っています）",
+                                named, removed));
+  if (fit & K2X_XLSX_FIT_CUT)
+    book_notice(bk, owner, page, "cell_truncated",
+                g_strdup_printf("%s: %zu 文字あり、Excel のセルの上限 %d 文字を超えるため、"
+                                "末尾を「%s」としました（JSON には全文があります）",
+                                named, k2x_xlsx_units(text), K2X_XLSX_CELL_MAX,
+                                K2X_XLSX_CUT_MARKER));
+}
+
+/* A text of the model as its cells hold it. */
+static const char *book_text(const book *bk, const char *text) {
+  const char *fitted = text ? g_hash_table_lookup(bk->fitted, text) : NULL;
+  return fitted ? fitted : text;
+}
+
+static void book_fit_warnings(book *bk, gconstpointer owner, const GPtrArray *warnings) {
+  for (guint i = 0; i < warnings->len; i++) {
+    const k2x_warning *w = g_ptr_array_index(warnings, i);
+    book_fit(bk, owner, w->page, w->code, "警告%u のコード", i + 1);
+    book_fit(bk, owner, w->page, w->message, "警告%u (%s) の内容", i + 1, w->code);
+  }
+}
+
+static void book_fit_section(book *bk, const k2x_report *r, const k2x_section *s) {
+  book_fit(bk, r, s->page, s->heading, "節%d の見出し", s->number);
+  for (guint c = 0; c < s->header->len; c++)
+    book_fit(bk, r, s->page, g_ptr_array_index(s->header, c), "節%d 表の見出し 列%u",
+             s->number, c + 1);
+  for (guint i = 0; i < s->rows->len; i++) {
+    const k2x_row *row = g_ptr_array_index(s->rows, i);
+    for (guint c = 0; c < row->cells->len; c++) {
+      const k2x_cell *cell = g_ptr_array_index(row->cells, c);
+      book_fit(bk, r, cell_page(row, cell), cell->text, "節%d 行%u 列%u", s->number, i + 1,
+               c + 1);
+    }
+  }
+  for (guint i = 0; i < s->items->len; i++) {
+    const k2x_item *it = g_ptr_array_index(s->items, i);
+    book_fit(bk, r, it->page, it->text, "節%d 項目%u", s->number, i + 1);
+  }
+}
+
+/* Fits every text of the docs before any sheet is written, so that the report sheet can
+ * count the warnings the 警告 sheet will hold. */
+static void book_fit_all(book *bk) {
+  for (guint d = 0; d < bk->n_docs; d++) {
+    const k2x_doc *doc = bk->docs[d];
+    book_fit(bk, doc, 0, doc->file, "ファイル名");
+    book_fit_warnings(bk, doc, doc->warnings);
+    for (guint i = 0; i < doc->reports->len; i++) {
+      const k2x_report *r = g_ptr_array_index(doc->reports, i);
+      book_fit(bk, r, r->label_span.page, r->label, "地域ラベル");
+      book_fit(bk, r, r->page_first, r->region.prefecture, "都道府県");
+      book_fit(bk, r, r->page_first, r->region.area, "圏域等");
+      for (guint s = 0; s < r->sections->len; s++)
+        book_fit_section(bk, r, g_ptr_array_index(r->sections, s));
+      book_fit_warnings(bk, r, r->warnings);
+    }
+  }
 }
 
 static void sheet_fail(sheet *sh, lxw_col_t col, lxw_error err) {
@@ -128,60 +246,21 @@ static void sheet_note_width(sheet *sh, lxw_col_t col, const char *text) {
   }
 }
 
-static void sheet_text(sheet *sh, const char *text) {
-  book *bk = sh->bk;
-  lxw_col_t col = sh->col++;
-  if (bk->err || !text || !*text)
-    return;
-  g_autofree char *valid = NULL;
-  g_autofree char *cut = NULL;
-  /* The model promises UTF-8, but one bad byte would make Excel refuse the whole file. */
-  if (!g_utf8_validate(text, -1, NULL))
-    text = valid = g_utf8_make_valid(text, -1);
-  /* Excel refuses longer cells, so the cell keeps what fits; the JSON keeps it all. Bytes
-   * never undercount units, so most text skips the scan. */
-  if (strlen(text) > CELL_UNITS_MAX) {
-    gsize keep = prefix_within(text, CELL_UNITS_MAX);
-    if (text[keep])
-      text = cut = g_strndup(text, keep);
-  }
-  sheet_note_width(sh, col, text);
-  lxw_error err = worksheet_write_string(sh->ws, sh->row, col, text, bk->body);
-  if (err)
-    sheet_fail(sh, col, err);
-}
-
-static void sheet_number(sheet *sh, double value) {
-  book *bk = sh->bk;
-  lxw_col_t col = sh->col++;
-  if (bk->err)
-    return;
-  char shown[G_ASCII_DTOSTR_BUF_SIZE];
-  g_ascii_formatd(shown, sizeof shown, "%.15g", value);
-  sheet_note_width(sh, col, shown);
-  lxw_error err = worksheet_write_number(sh->ws, sh->row, col, value, bk->body);
-  if (err)
-    sheet_fail(sh, col, err);
-}
-
-/* A page number; 0 means none and leaves the cell blank. */
-static void sheet_page(sheet *sh, int page) {
-  if (page > 0)
-    sheet_number(sh, page);
-  else
-    sh->col++;
-}
-
 static void sheet_next_row(sheet *sh) {
   sh->row++;
   sh->col = 0;
 }
 
-/* Adds the worksheet and writes its header row. */
-static void sheet_begin(sheet *sh, book *bk, const char *name, const char *const *headers,
-                        guint n) {
-  *sh = (sheet){.bk = bk, .name = name};
-  sh->widths = g_array_sized_new(FALSE, TRUE, sizeof(gsize), n);
+/* Adds a worksheet named name (lent) and writes the header row. */
+static void sheet_add(sheet *sh, const char *name) {
+  book *bk = sh->bk;
+  const char *const *headers = sh->headers;
+  guint n = sh->n_headers;
+  sh->name = name;
+  sh->ws = NULL;
+  sh->row = 0;
+  sh->col = 0;
+  g_array_set_size(sh->widths, 0);
   g_array_set_size(sh->widths, n);
   if (bk->err)
     return;
@@ -205,8 +284,16 @@ static void sheet_begin(sheet *sh, book *bk, const char *name, const char *const
   sh->row = 1;
 }
 
-/* Sets widths, the filter over the used range and the frozen header; frees the sheet. */
-static void sheet_end(sheet *sh) {
+/* Starts the sheet name (lent) with headers (lent until sheet_end). */
+static void sheet_begin(sheet *sh, book *bk, const char *name, const char *const *headers,
+                        guint n) {
+  *sh = (sheet){.bk = bk, .base = name, .headers = headers, .n_headers = n};
+  sh->widths = g_array_sized_new(FALSE, TRUE, sizeof(gsize), n);
+  sheet_add(sh, name);
+}
+
+/* Sets widths, the filter over the used range and the frozen header. */
+static void sheet_close(sheet *sh) {
   book *bk = sh->bk;
   guint n = sh->widths->len;
   for (guint c = 0; c < n && !bk->err; c++) {
@@ -223,7 +310,55 @@ static void sheet_end(sheet *sh) {
       book_fail(bk, err, "sheet %s, autofilter", sh->name);
     worksheet_freeze_panes(sh->ws, 1, 0);
   }
+}
+
+/* Closes the sheet and frees what filling it took. */
+static void sheet_end(sheet *sh) {
+  sheet_close(sh);
   g_array_unref(sh->widths);
+}
+
+/* The column the next value goes in. A row the sheet has no room for opens the next sheet. */
+static lxw_col_t sheet_next_col(sheet *sh) {
+  if (sh->col == 0 && sh->row >= sh->bk->sheet_rows) {
+    sheet_close(sh);
+    sheet_add(sh, k2x_xlsx_sheet_name_take(sh->bk->names, sh->base));
+  }
+  return sh->col++;
+}
+
+/* A text of the model (or of the writer), as book_fit made it fit. */
+static void sheet_text(sheet *sh, const char *text) {
+  book *bk = sh->bk;
+  lxw_col_t col = sheet_next_col(sh);
+  text = book_text(bk, text);
+  if (bk->err || !text || !*text)
+    return;
+  sheet_note_width(sh, col, text);
+  lxw_error err = worksheet_write_string(sh->ws, sh->row, col, text, bk->body);
+  if (err)
+    sheet_fail(sh, col, err);
+}
+
+static void sheet_number(sheet *sh, double value) {
+  book *bk = sh->bk;
+  lxw_col_t col = sheet_next_col(sh);
+  if (bk->err)
+    return;
+  char shown[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd(shown, sizeof shown, "%.15g", value);
+  sheet_note_width(sh, col, shown);
+  lxw_error err = worksheet_write_number(sh->ws, sh->row, col, value, bk->body);
+  if (err)
+    sheet_fail(sh, col, err);
+}
+
+/* A page number; 0 means none and leaves the cell blank. */
+static void sheet_page(sheet *sh, int page) {
+  if (page > 0)
+    sheet_number(sh, page);
+  else
+    sheet_next_col(sh);
 }
 
 static void sheet_report_keys(sheet *sh, const k2x_doc *doc, const k2x_report *report) {
@@ -261,7 +396,7 @@ static void write_reports(book *bk) {
       sheet_page(&sh, r->page_last);
       sheet_number(&sh, k2x_report_row_count(r));
       sheet_number(&sh, k2x_report_item_count(r));
-      sheet_number(&sh, r->warnings->len);
+      sheet_number(&sh, r->warnings->len + book_notice_count(bk, r));
       sheet_next_row(&sh);
     }
   }
@@ -286,7 +421,8 @@ static GPtrArray *table_columns(const book *bk, const k2x_profile_section *ps) {
     n = MAX(n, printed->len);
   GPtrArray *columns = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < n; i++) {
-    const char *name = printed && i < printed->len ? g_ptr_array_index(printed, i) : NULL;
+    const char *name =
+        printed && i < printed->len ? book_text(bk, g_ptr_array_index(printed, i)) : NULL;
     if ((!name || !*name) && i < ps->column_names->len)
       name = g_ptr_array_index(ps->column_names, i);
     g_ptr_array_add(columns, name && *name ? g_strdup(name) : g_strdup_printf("欄%u", i + 1));
@@ -385,12 +521,9 @@ static void write_all(book *bk) {
       for (guint c = 0; c < row->cells->len; c++) {
         const k2x_cell *cell = g_ptr_array_index(row->cells, c);
         char buf[32];
-        /* A cell can sit on a later page than its row's first line. */
-        int page = cell->spans->len > 0 ? g_array_index(cell->spans, k2x_span, 0).page
-                                        : row->page_first;
         sheet_report_keys(&sh, w.doc, w.report);
         write_all_row(&sh, s, i + 1, cell_column(bk, s, c, buf, sizeof buf), cell->text,
-                      page);
+                      cell_page(row, cell));
       }
     }
     for (guint i = 0; i < s->items->len; i++) {
@@ -403,16 +536,31 @@ static void write_all(book *bk) {
 }
 
 static void write_warning_row(sheet *sh, const k2x_doc *doc, const k2x_report *report,
-                              const k2x_warning *warning) {
+                              int page, const char *code, const char *message) {
   sheet_text(sh, doc->file);
   if (report)
     sheet_number(sh, report->index);
   else
-    sh->col++;
-  sheet_page(sh, warning->page);
-  sheet_text(sh, warning->code);
-  sheet_text(sh, warning->message);
+    sheet_next_col(sh);
+  sheet_page(sh, page);
+  sheet_text(sh, code);
+  sheet_text(sh, message);
   sheet_next_row(sh);
+}
+
+/* The warnings of the model about owner (doc or report), then what fitting changed in it. */
+static void write_warnings_of(sheet *sh, const k2x_doc *doc, const k2x_report *report,
+                              const GPtrArray *warnings) {
+  for (guint i = 0; i < warnings->len; i++) {
+    const k2x_warning *w = g_ptr_array_index(warnings, i);
+    write_warning_row(sh, doc, report, w->page, w->code, w->message);
+  }
+  gconstpointer owner = report ? (gconstpointer)report : (gconstpointer)doc;
+  const GPtrArray *notices = book_notices(sh->bk, owner);
+  for (guint i = 0; notices && i < notices->len; i++) {
+    const notice *n = g_ptr_array_index(notices, i);
+    write_warning_row(sh, doc, report, n->page, n->code, n->message);
+  }
 }
 
 static void write_warnings(book *bk) {
@@ -421,76 +569,29 @@ static void write_warnings(book *bk) {
   sheet_begin(&sh, bk, SHEET_WARNINGS, headers, G_N_ELEMENTS(headers));
   for (guint d = 0; d < bk->n_docs; d++) {
     const k2x_doc *doc = bk->docs[d];
-    for (guint i = 0; i < doc->warnings->len; i++)
-      write_warning_row(&sh, doc, NULL, g_ptr_array_index(doc->warnings, i));
+    write_warnings_of(&sh, doc, NULL, doc->warnings);
     for (guint r = 0; r < doc->reports->len; r++) {
       const k2x_report *report = g_ptr_array_index(doc->reports, r);
-      for (guint i = 0; i < report->warnings->len; i++)
-        write_warning_row(&sh, doc, report, g_ptr_array_index(report->warnings, i));
+      write_warnings_of(&sh, doc, report, report->warnings);
     }
   }
   sheet_end(&sh);
 }
 
-/* A profile's sheet name made valid for Excel: no []:*?/\ or control characters, no
- * apostrophe at either end, at most 31 units. "" when nothing is left. */
-static char *sheet_name_clean(const char *name) {
-  GString *out = g_string_new(NULL);
-  for (const char *p = name; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if ((c < 0x80 && strchr("[]:*?/\\", (int)c)) || g_unichar_iscntrl(c))
-      g_string_append_c(out, '_');
-    else
-      g_string_append_unichar(out, c);
-  }
-  g_string_truncate(out, prefix_within(out->str, SHEET_NAME_UNITS_MAX));
-  if (out->len > 0 && out->str[0] == '\'')
-    out->str[0] = '_';
-  if (out->len > 0 && out->str[out->len - 1] == '\'')
-    out->str[out->len - 1] = '_';
-  return g_string_free(out, FALSE);
-}
-
-/* Excel compares sheet names without case; casefold covers more than libxlsxwriter's ASCII
- * comparison. */
-static gboolean sheet_name_taken(const GPtrArray *names, const char *name) {
-  g_autofree char *folded = g_utf8_casefold(name, -1);
-  for (guint i = 0; i < names->len; i++) {
-    g_autofree char *other = g_utf8_casefold(g_ptr_array_index(names, i), -1);
-    if (strcmp(folded, other) == 0)
-      return TRUE;
-  }
-  return FALSE;
-}
-
-/* Takes clean, or clean_2, clean_3 ... cut to fit, whichever is free. Returns it (lent). */
-static const char *sheet_name_take(GPtrArray *names, const char *clean) {
-  char *name = g_strdup(clean);
-  for (guint n = 2; sheet_name_taken(names, name); n++) {
-    char suffix[16];
-    g_snprintf(suffix, sizeof suffix, "_%u", n);
-    gsize keep = prefix_within(clean, SHEET_NAME_UNITS_MAX - strlen(suffix));
-    g_free(name);
-    name = g_strdup_printf("%.*s%s", (int)keep, clean, suffix);
-  }
-  g_ptr_array_add(names, name);
-  return name;
-}
-
 /* Names every sheet before any is added, so that the fixed sheets keep their names whatever
  * the profile calls its sections. */
 static void book_plan(book *bk) {
-  g_ptr_array_add(bk->names, g_strdup(SHEET_REPORTS));
-  g_ptr_array_add(bk->names, g_strdup(SHEET_ALL));
-  g_ptr_array_add(bk->names, g_strdup(SHEET_WARNINGS));
+  k2x_xlsx_sheet_name_take(bk->names, SHEET_REPORTS);
+  k2x_xlsx_sheet_name_take(bk->names, SHEET_ALL);
+  k2x_xlsx_sheet_name_take(bk->names, SHEET_WARNINGS);
   for (guint i = 0; i < bk->profile->sections->len; i++) {
     const k2x_profile_section *ps = g_ptr_array_index(bk->profile->sections, i);
-    g_autofree char *clean = sheet_name_clean(ps->sheet ? ps->sheet : "");
+    g_autofree char *clean = k2x_xlsx_sheet_name_clean(ps->sheet ? ps->sheet : "");
     if (!*clean) {
       g_free(clean);
       clean = g_strdup_printf("section%d", ps->number);
     }
-    g_ptr_array_add(bk->sheets, (gpointer)sheet_name_take(bk->names, clean));
+    g_ptr_array_add(bk->sheets, (gpointer)k2x_xlsx_sheet_name_take(bk->names, clean));
     if (ps->is_table)
       g_hash_table_insert(bk->columns, GINT_TO_POINTER(ps->number), table_columns(bk, ps));
   }
@@ -499,17 +600,17 @@ static void book_plan(book *bk) {
 static void book_set_properties(book *bk) {
   g_autoptr(GString) subject = g_string_new(NULL);
   for (guint d = 0; d < bk->n_docs; d++) {
-    const char *file = bk->docs[d]->file ? bk->docs[d]->file : "";
+    const char *file = bk->docs[d]->file ? book_text(bk, bk->docs[d]->file) : "";
     g_string_append_printf(subject, "%s%s", d > 0 ? ", " : "", file);
   }
+  const char *first = bk->n_docs > 0 && bk->docs[0]->file ? book_text(bk, bk->docs[0]->file) : "";
   g_autofree char *title = NULL;
   if (bk->n_docs == 0)
     title = g_strdup("kaigi2xlsx");
   else if (bk->n_docs == 1)
-    title = g_strdup_printf("kaigi2xlsx: %s", bk->docs[0]->file ? bk->docs[0]->file : "");
+    title = g_strdup_printf("kaigi2xlsx: %s", first);
   else
-    title = g_strdup_printf("kaigi2xlsx: %s ほか %u 件",
-                            bk->docs[0]->file ? bk->docs[0]->file : "", bk->n_docs - 1);
+    title = g_strdup_printf("kaigi2xlsx: %s ほか %u 件", first, bk->n_docs - 1);
   lxw_doc_properties props = {.title = title, .subject = subject->str, .author = "kaigi2xlsx"};
   lxw_error err = workbook_set_properties(bk->wb, &props);
   if (err)
@@ -533,6 +634,7 @@ static void book_add_formats(book *bk) {
 
 static void book_write(book *bk) {
   book_add_formats(bk);
+  book_fit_all(bk);
   book_plan(bk);
   book_set_properties(bk);
   write_reports(bk);
@@ -550,20 +652,31 @@ static void book_write(book *bk) {
 
 k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_profile *profile,
                          const char *path, GError **error) {
+  return k2x_write_xlsx_opt(docs, n_docs, profile, path, NULL, error);
+}
+
+k2x_error k2x_write_xlsx_opt(const k2x_doc *const *docs, guint n_docs,
+                             const k2x_profile *profile, const char *path,
+                             const k2x_xlsx_options *options, GError **error) {
   g_autofree char *tmp = k2x_writer_temp_path(path, error);
   if (!tmp)
     return K2X_ERR_WRITE;
   /* Not constant-memory: its inline strings would repeat the file name, prefecture and area
    * on every row instead of sharing them. */
-  lxw_workbook_options options = {.constant_memory = LXW_FALSE};
+  lxw_workbook_options lxw_options = {.constant_memory = LXW_FALSE};
+  guint32 rows = options ? options->sheet_rows : 0;
   book bk = {
-      .wb = workbook_new_opt(tmp, &options),
+      .wb = workbook_new_opt(tmp, &lxw_options),
       .docs = docs,
       .n_docs = n_docs,
       .profile = profile,
+      .sheet_rows = rows >= 2 && rows <= K2X_XLSX_ROWS_MAX ? rows : K2X_XLSX_ROWS_MAX,
       .names = g_ptr_array_new_with_free_func(g_free),
       .sheets = g_ptr_array_new(),
       .columns = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                       (GDestroyNotify)g_ptr_array_unref),
+      .fitted = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free),
+      .notices = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                        (GDestroyNotify)g_ptr_array_unref),
   };
   if (!bk.wb)
@@ -580,6 +693,8 @@ k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_pro
   g_ptr_array_unref(bk.sheets);
   g_ptr_array_unref(bk.names);
   g_hash_table_unref(bk.columns);
+  g_hash_table_unref(bk.fitted);
+  g_hash_table_unref(bk.notices);
 
   if (bk.err) {
     g_remove(tmp);

@@ -14,10 +14,25 @@
 k2x_error k2x_write_json(const k2x_doc *doc, const char *path, GError **error);
 
 /* Writes one workbook over docs (one doc per input; a combined workbook has several) to path,
- * atomically. Sheet names and column names come from profile. Returns K2X_ERR_WRITE with
- * error set on failure, leaving no file behind. */
+ * atomically. Sheet names and column names come from profile, made valid for Excel. Text is
+ * fitted to a cell (xlsx_limits.h) and each change is a warning row of the 警告 sheet,
+ * cell_truncated or control_removed, counted in 警告数; the docs are not changed, so the JSON
+ * keeps the text whole. A sheet past Excel's rows continues on "NAME (2)". Returns
+ * K2X_ERR_WRITE with error set on failure, leaving no file behind. */
 k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_profile *profile,
                          const char *path, GError **error);
+
+/* Options of k2x_write_xlsx_opt; a zero field takes Excel's own limit. */
+typedef struct {
+  guint32 sheet_rows; /* rows a sheet holds, header included, before the rest continues on a
+                       * sheet "NAME (2)" with the same header: 2 to Excel's 1,048,576, 0 for
+                       * Excel's. Tests set a few rows instead of writing a million. */
+} k2x_xlsx_options;
+
+/* k2x_write_xlsx with options, which may be NULL for the defaults. */
+k2x_error k2x_write_xlsx_opt(const k2x_doc *const *docs, guint n_docs,
+                             const k2x_profile *profile, const char *path,
+                             const k2x_xlsx_options *options, GError **error);
 
 /* What a review draws, one kind per colour of its legend. */
 typedef enum {

@@ -7,18 +7,26 @@
       table and list sheets.
   check_xlsx.py BOOK.xlsx --no-json [--expect-rows SHEET=N,...] [--expect-sheets NAME ...]
                 [--expect-header SHEET=H1,H2,...] [--expect-property NAME=VALUE]
-      The shape alone, for unit tests that build their documents in C.
+                [--expect-cell SHEET!A1=VALUE] [--office-csv DIR]
+      The shape alone, for unit tests that build their documents in C. --office-csv also
+      compares every sheet with the CSV LibreOffice made of it (DIR/BOOK-SHEET.csv), to
+      prove another reader finds the same values (xlsx_office.sh).
 
 Both modes check every sheet's header row (bold, filled), the frozen first row, the
-autofilter over the used range, column widths, blank rows and number cells. Prints each
-difference and exits 1, or prints one OK line and exits 0.
+autofilter over the used range, column widths, blank rows, number cells and Excel's cell
+limit. A sheet "NAME (2)", "NAME (3)" ... right after NAME with NAME's header continues it
+(the writer's answer to Excel's row limit); the JSON mode reads the parts as one sheet. The
+warnings only the workbook has (XLSX_CODES) are left out of the comparison with the JSON.
+Prints each difference and exits 1, or prints one OK line and exits 0.
 """
 
 import argparse
 import configparser
 import json
 import os
+import re
 import sys
+import unicodedata
 
 import openpyxl
 from openpyxl.utils import get_column_letter
@@ -33,6 +41,11 @@ NUMBER_COLUMNS = {"報告No", "行No", "項目No", "節No", "頁", "開始頁", 
                   "項目数", "警告数"}
 SOURCE_LABELS = {"label": "ラベル", "body": "本文から推定", "none": "なし"}
 CELL_UNITS_MAX = 32767
+CUT_MARKER = "…（以下省略）"
+# Warnings the xlsx writer adds about its own cells; the JSON has the text whole.
+XLSX_CODES = {"cell_truncated", "control_removed"}
+XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+PART = re.compile(r"^(.*) \((\d+)\)$")
 # libxlsxwriter stores a width w as w plus the cell padding (0.71 at the default font).
 WIDTH_MIN, WIDTH_MAX = 6, 61
 
@@ -50,14 +63,27 @@ class Checker:
             self.fail(f"{what}: got {got!r}, want {want!r}")
 
 
-def excel_cut(text):
-    """text as the writer stores it: at most 32,767 UTF-16 units, cut between characters."""
-    units = 0
+def units(text):
+    return sum(2 if ord(ch) > 0xFFFF else 1 for ch in text)
+
+
+def excel_text(text):
+    """text as the writer stores it: without what XML forbids, and when over 32,767 UTF-16
+    units cut between characters (a base character with its marks) to end with the marker."""
+    if text is None:
+        return None
+    text = XML_FORBIDDEN.sub("", text)
+    if units(text) <= CELL_UNITS_MAX:
+        return text
+    budget, used, keep = CELL_UNITS_MAX - units(CUT_MARKER), 0, 0
     for i, ch in enumerate(text):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > CELL_UNITS_MAX:
-            return text[:i]
-    return text
+        used += 2 if ord(ch) > 0xFFFF else 1
+        if used > budget:
+            keep = i
+            break
+    while keep > 0 and unicodedata.category(text[keep]).startswith("M"):
+        keep -= 1
+    return text[:keep] + CUT_MARKER
 
 
 def blank(value):
@@ -73,16 +99,38 @@ def data_rows(ws):
     return [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
 
 
+def sheet_parts(wb):
+    """{sheet: [its worksheet, then the ones continuing it]}, in workbook order."""
+    parts = {}
+    last = None
+    for ws in wb.worksheets:
+        m = PART.match(ws.title)
+        if (m and last is not None and m.group(1) == last
+                and int(m.group(2)) == len(parts[last]) + 1
+                and header_of(ws) == header_of(parts[last][0])):
+            parts[last].append(ws)
+            continue
+        last = ws.title
+        parts[last] = [ws]
+    return parts
+
+
+def part_rows(parts, sheet):
+    return [row for ws in parts[sheet] for row in data_rows(ws)]
+
+
 def check_shape(ck, wb):
     """What every sheet of every workbook must satisfy."""
-    names = wb.sheetnames
+    parts = sheet_parts(wb)
+    names = list(parts)
     if names[:1] != ["報告一覧"] or names[-2:] != ["全項目", "警告"]:
         ck.fail(f"sheet order: {names}")
+    base = {ws.title: name for name, wss in parts.items() for ws in wss}
     for ws in wb.worksheets:
         name = ws.title
         header = header_of(ws)
-        if name in FIXED:
-            ck.equal(f"{name}: header", header, FIXED[name])
+        if base[name] in FIXED:
+            ck.equal(f"{name}: header", header, FIXED[base[name]])
         elif header != LIST_HEADER and not (
                 header[:5] == KEYS + ["行No"] and header[-2:] == ["頁", "終了頁"]
                 and len(header) > 7):
@@ -111,6 +159,9 @@ def check_shape(ck, wb):
             for i in numeric:
                 if row[i] is not None and not isinstance(row[i], int):
                     ck.fail(f"{name}: {get_column_letter(i + 1)}{r} is not a number: {row[i]!r}")
+            for i, v in enumerate(row):
+                if isinstance(v, str) and units(v) > CELL_UNITS_MAX:
+                    ck.fail(f"{name}: {get_column_letter(i + 1)}{r} holds {units(v)} units")
 
 
 def parse_pairs(values, what):
@@ -141,6 +192,38 @@ def check_expectations(ck, wb, args):
             ck.fail(f"{sheet}: no such sheet")
         else:
             ck.equal(f"{sheet}: header", header_of(wb[sheet]), rest.split(","))
+    for value in args.expect_cell or []:
+        where, _, want = value.partition("=")
+        sheet, _, ref = where.rpartition("!")
+        if sheet not in wb.sheetnames:
+            ck.fail(f"{sheet}: no such sheet")
+        else:
+            got = wb[sheet][ref].value
+            got = got if got is None or isinstance(got, str) else str(got)
+            ck.equal(f"{sheet}!{ref}", got, want if want else None)
+
+
+def check_office_csv(ck, wb, path, csv_dir):
+    """LibreOffice reads what openpyxl reads: it drops what follows text that is not XML
+    rather than refuse the file, so only the values tell."""
+    import csv
+    stem = os.path.splitext(os.path.basename(path))[0]
+    for ws in wb.worksheets:
+        csv_path = os.path.join(csv_dir, f"{stem}-{ws.title}.csv")
+        if not os.path.exists(csv_path):
+            ck.fail(f"{ws.title}: LibreOffice wrote no {os.path.basename(csv_path)}")
+            continue
+        with open(csv_path, encoding="utf-8", newline="") as f:
+            office = [row for row in csv.reader(f)]
+        ours = [["" if v is None else str(v) for v in row]
+                for row in ws.iter_rows(values_only=True)]
+        ck.equal(f"{ws.title}: rows in LibreOffice", len(office), len(ours))
+        for r, (got, want) in enumerate(zip(office, ours), start=1):
+            width = max(len(got), len(want))
+            got, want = got + [""] * (width - len(got)), want + [""] * (width - len(want))
+            if got != want:
+                ck.fail(f"{ws.title}: row {r} in LibreOffice: got {got!r}, want {want!r}")
+                break
 
 
 def load_profile(path):
@@ -190,43 +273,56 @@ def walk(docs):
 
 def check_json(ck, wb, docs, profile):
     want_sheets = ["報告一覧"] + [p[0] for p in profile.values()] + ["全項目", "警告"]
-    ck.equal("sheets", wb.sheetnames, want_sheets)
-    if wb.sheetnames != want_sheets:
+    parts = sheet_parts(wb)
+    ck.equal("sheets", list(parts), want_sheets)
+    if list(parts) != want_sheets:
         return
 
+    def cell(text):
+        return blank(excel_text(text))
+
+    warning_rows = part_rows(parts, "警告")
+    own = {}  # (file, report index) → the workbook's own warnings about it
+    for row in warning_rows:
+        if row[3] in XLSX_CODES:
+            own[(row[0], row[1])] = own.get((row[0], row[1]), 0) + 1
+
     reports = [(doc, r) for doc in docs for r in doc["reports"]]
-    rows = data_rows(wb["報告一覧"])
+    rows = part_rows(parts, "報告一覧")
     ck.equal("報告一覧: data rows", len(rows), len(reports))
     for row, (doc, r) in zip(rows, reports):
         where = f"報告一覧: report {r['index']}"
         n_rows = sum(len(s["table"]["rows"]) for s in r["sections"] if "table" in s)
         n_items = sum(len(s["items"]) for s in r["sections"])
-        want = [blank(doc["source"]["file"]), r["index"], blank(r["region"]["prefecture"]),
-                blank(r["region"]["area"]), blank(r["label"]),
+        file = cell(doc["source"]["file"])
+        want = [file, r["index"], cell(r["region"]["prefecture"]),
+                cell(r["region"]["area"]), cell(r["label"]),
                 SOURCE_LABELS[r["region"]["source"]], blank(r["pages"][0]),
-                blank(r["pages"][1]), n_rows, n_items, len(r["warnings"])]
+                blank(r["pages"][1]), n_rows, n_items,
+                len(r["warnings"]) + own.get((file, r["index"]), 0)]
         ck.equal(where, row, want)
 
     for number, (sheet, is_table, names) in profile.items():
-        rows = data_rows(wb[sheet])
+        rows = part_rows(parts, sheet)
         want_rows = []
         for doc, r, s in walk(docs):
             if s["number"] != number:
                 continue
-            keys = [blank(doc["source"]["file"]), r["index"], blank(r["region"]["prefecture"]),
-                    blank(r["region"]["area"])]
+            keys = [cell(doc["source"]["file"]), r["index"], cell(r["region"]["prefecture"]),
+                    cell(r["region"]["area"])]
             if is_table:
                 columns = table_columns(docs, number, names)
                 for i, row in enumerate(s.get("table", {}).get("rows", []), start=1):
-                    cells = [blank(excel_cut(c)) for c in row["cells"]]
+                    cells = [cell(c) for c in row["cells"]]
                     cells += [None] * (len(columns) - len(cells))
                     want_rows.append(keys + [i] + cells + [blank(p) for p in row["pages"]])
             else:
                 for i, it in enumerate(s["items"], start=1):
-                    want_rows.append(keys + [i, blank(excel_cut(it["text"])), blank(it["page"])])
+                    want_rows.append(keys + [i, cell(it["text"]), blank(it["page"])])
         if is_table:
             ck.equal(f"{sheet}: header", header_of(wb[sheet]),
-                     KEYS + ["行No"] + table_columns(docs, number, names) + ["頁", "終了頁"])
+                     KEYS + ["行No"] + [excel_text(c) for c in table_columns(docs, number, names)]
+                     + ["頁", "終了頁"])
         ck.equal(f"{sheet}: data rows", len(rows), len(want_rows))
         for i, (got, want) in enumerate(zip(rows, want_rows), start=2):
             ck.equal(f"{sheet}: row {i}", got, want)
@@ -234,17 +330,17 @@ def check_json(ck, wb, docs, profile):
     n_all = sum(len(row["cells"]) for _, _, s in walk(docs) if "table" in s
                 for row in s["table"]["rows"])
     n_all += sum(len(s["items"]) for _, _, s in walk(docs))
-    ck.equal("全項目: data rows", len(data_rows(wb["全項目"])), n_all)
+    ck.equal("全項目: data rows", len(part_rows(parts, "全項目")), n_all)
 
     want_warnings = []
     for doc in docs:
-        f = blank(doc["source"]["file"])
-        want_warnings += [[f, None, blank(w["page"]), w["code"], blank(w["message"])]
+        f = cell(doc["source"]["file"])
+        want_warnings += [[f, None, blank(w["page"]), cell(w["code"]), cell(w["message"])]
                           for w in doc["warnings"]]
         for r in doc["reports"]:
-            want_warnings += [[f, r["index"], blank(w["page"]), w["code"], blank(w["message"])]
-                              for w in r["warnings"]]
-    rows = data_rows(wb["警告"])
+            want_warnings += [[f, r["index"], blank(w["page"]), cell(w["code"]),
+                               cell(w["message"])] for w in r["warnings"]]
+    rows = [row for row in warning_rows if row[3] not in XLSX_CODES]
     ck.equal("警告: data rows", len(rows), len(want_warnings))
     for i, (got, want) in enumerate(zip(rows, want_warnings), start=2):
         ck.equal(f"警告: row {i}", got, want)
@@ -262,6 +358,10 @@ def main():
     ap.add_argument("--expect-header", action="append", metavar="SHEET=H1,H2,...")
     ap.add_argument("--expect-property", action="append", metavar="NAME=VALUE",
                     help="a document property: title, subject, creator")
+    ap.add_argument("--expect-cell", action="append", metavar="SHEET!A1=VALUE",
+                    help="a cell's value; an empty VALUE expects a blank cell")
+    ap.add_argument("--office-csv", metavar="DIR",
+                    help="compare each sheet with LibreOffice's DIR/BOOK-SHEET.csv")
     args = ap.parse_args()
     if bool(args.json) == args.no_json:
         ap.error("give JSON files or --no-json, not both or neither")
@@ -274,6 +374,8 @@ def main():
         return 1
     check_shape(ck, wb)
     check_expectations(ck, wb, args)
+    if args.office_csv:
+        check_office_csv(ck, wb, args.xlsx, args.office_csv)
     if args.json:
         docs = []
         for path in args.json:

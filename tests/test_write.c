@@ -1,4 +1,6 @@
-/* test_write: the workbook writer — atomic output, sheet names, shape read back by openpyxl. */
+/* test_write: the workbook writer — atomic output, sheet names, Excel's limits, shape read
+ * back by openpyxl. With K2X_KEEP_XLSX=DIR every workbook read back is also copied into DIR,
+ * for the xlsx_office test to open with LibreOffice. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,9 +11,11 @@
 
 #include <cmocka.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "profile.h"
 #include "writer.h"
+#include "xlsx_limits.h"
 
 #define PYTHON "/usr/bin/python3"
 #define TABLE_SHEET "達成目標・取組状況"
@@ -146,35 +150,76 @@ static char *checker_path(void) {
   return path;
 }
 
-/* Runs check_xlsx.py --no-json on xlsx with the given extra arguments (NULL-terminated);
- * skips the test when python3 or the script is missing. */
-static void check_xlsx(const char *xlsx, ...) G_GNUC_NULL_TERMINATED;
-static void check_xlsx(const char *xlsx, ...) {
+/* Copies xlsx into $K2X_KEEP_XLSX, when set, under its own name. */
+static void keep_xlsx(const char *xlsx) {
+  const char *keep = g_getenv("K2X_KEEP_XLSX");
+  if (!keep)
+    return;
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_autofree char *base = g_path_get_basename(xlsx);
+  g_autofree char *copy = g_build_filename(keep, base, NULL);
+  GError *error = NULL;
+  if (!g_file_get_contents(xlsx, &data, &len, &error) ||
+      !g_file_set_contents(copy, data, (gssize)len, &error))
+    fail_msg("cannot keep %s in %s: %s", xlsx, keep, error->message);
+}
+
+/* Runs check_xlsx.py on xlsx with args (NULL-terminated, taken); skips the test when
+ * python3 or the script is missing. */
+static void run_checker(const char *xlsx, GPtrArray *args) {
+  keep_xlsx(xlsx);
+  g_autoptr(GPtrArray) own = args;
   g_autofree char *script = checker_path();
   if (!script) {
     print_message("check_xlsx.py or " PYTHON " not found: workbook not read back\n");
     skip();
   }
-  g_autoptr(GPtrArray) argv = g_ptr_array_new();
-  g_ptr_array_add(argv, PYTHON);
-  g_ptr_array_add(argv, script);
-  g_ptr_array_add(argv, (gpointer)xlsx);
-  g_ptr_array_add(argv, "--no-json");
-  va_list ap;
-  va_start(ap, xlsx);
-  for (const char *a; (a = va_arg(ap, const char *));)
-    g_ptr_array_add(argv, (gpointer)a);
-  va_end(ap);
-  g_ptr_array_add(argv, NULL);
+  g_ptr_array_insert(args, 0, script);
+  g_ptr_array_insert(args, 0, PYTHON);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   int status = 0;
   GError *error = NULL;
-  if (!g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+  if (!g_spawn_sync(NULL, (char **)args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
                     &status, &error))
     fail_msg("cannot run %s: %s", PYTHON, error->message);
   if (!g_spawn_check_wait_status(status, NULL))
     fail_msg("check_xlsx.py failed:\n%s%s", out, err);
+}
+
+/* Runs check_xlsx.py --no-json on xlsx with the given extra arguments (NULL-terminated). */
+static void check_xlsx(const char *xlsx, ...) G_GNUC_NULL_TERMINATED;
+static void check_xlsx(const char *xlsx, ...) {
+  GPtrArray *args = g_ptr_array_new();
+  g_ptr_array_add(args, (gpointer)xlsx);
+  g_ptr_array_add(args, "--no-json");
+  va_list ap;
+  va_start(ap, xlsx);
+  for (const char *a; (a = va_arg(ap, const char *));)
+    g_ptr_array_add(args, (gpointer)a);
+  va_end(ap);
+  g_ptr_array_add(args, NULL);
+  run_checker(xlsx, args);
+}
+
+/* Runs check_xlsx.py on xlsx against the JSON of the same doc, as e2e does. */
+static void check_xlsx_json(const char *xlsx, const char *json) {
+  GPtrArray *args = g_ptr_array_new();
+  g_ptr_array_add(args, (gpointer)xlsx);
+  g_ptr_array_add(args, (gpointer)json);
+  g_ptr_array_add(args, NULL);
+  run_checker(xlsx, args);
+}
+
+/* Writes with options (NULL for the defaults), expecting success. */
+static void write_opt_ok(const k2x_doc *const *docs, guint n, const k2x_profile *profile,
+                         const char *path, const k2x_xlsx_options *options) {
+  GError *error = NULL;
+  k2x_error rc = k2x_write_xlsx_opt(docs, n, profile, path, options, &error);
+  if (rc != K2X_OK)
+    fail_msg("k2x_write_xlsx_opt: %s", error ? error->message : "no message");
+  assert_null(error);
 }
 
 static void write_ok(const k2x_doc *const *docs, guint n, const k2x_profile *profile,
@@ -333,6 +378,17 @@ static void test_write_sheet_names_sanitised(void **state) {
   profile_add_section(ini, 7, FALSE, "Notes");
   profile_add_section(ini, 8, FALSE, "NOTES");
   profile_add_section(ini, 9, FALSE, "'quoted'");
+  /* Japanese Excel takes full-width forms for the ASCII ones and compares names without
+   * width; it reserves 履歴 as English Excel reserves History. */
+  profile_add_section(ini, 10, FALSE, "ｎｏｔｅｓ");
+  profile_add_section(ini, 11, FALSE, "history");
+  profile_add_section(ini, 12, FALSE, "履歴");
+  profile_add_section(ini, 13, FALSE, "成果／課題：＊？");
+  profile_add_section(ini, 14, FALSE, "’引用’");
+  profile_add_section(ini, 15, FALSE, "tab\\there");
+  /* Sixteen characters outside the BMP are 32 units: the name keeps 15. */
+  profile_add_section(ini, 16, FALSE, "𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷");
+  profile_add_section(ini, 17, FALSE, "");
   GError *error = NULL;
   g_autoptr(k2x_profile) profile = k2x_profile_new_from_data(ini->str, ini->len, &error);
   if (!profile)
@@ -341,12 +397,26 @@ static void test_write_sheet_names_sanitised(void **state) {
   g_autofree char *path = g_build_filename(f->dir, "names.xlsx", NULL);
   write_ok(NULL, 0, profile, path);
   g_autofree char *cut31 = g_utf8_substring(long_name, 0, 31);
-  g_autofree char *cut29 = g_utf8_substring(long_name, 0, 29);
-  g_autofree char *second = g_strconcat(cut29, "_2", NULL);
+  g_autofree char *cut27 = g_utf8_substring(long_name, 0, 27);
+  g_autofree char *second = g_strconcat(cut27, " (2)", NULL);
   check_xlsx(path, "--expect-sheets", "報告一覧", "a_b_c_d__e_", cut31, second, "成果",
-             "成果_2", "全項目_2", "Notes", "NOTES_2", "_quoted_", "全項目", "警告",
+             "成果 (2)", "全項目 (2)", "Notes", "NOTES (2)", "_quoted_", "ｎｏｔｅｓ (3)",
+             "history (2)", "履歴 (2)", "成果_課題___", "_引用_", "tab_here",
+             "𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷𠮷", "section17", "全項目", "警告",
              "--expect-header", "a_b_c_d__e_=ファイル,報告No,都道府県,圏域等,行No,目標,状況,頁,終了頁",
              NULL);
+}
+
+/* Fails unless the JSON at path holds want as the text of reports[r].sections[s].items[i]. */
+static void assert_json_item(const char *path, guint r, guint s, guint i, const char *want) {
+  g_autoptr(JsonParser) parser = json_parser_new();
+  assert_true(json_parser_load_from_file(parser, path, NULL));
+  JsonObject *root = json_node_get_object(json_parser_get_root(parser));
+  JsonArray *a = json_object_get_array_member(root, "reports");
+  a = json_object_get_array_member(json_array_get_object_element(a, r), "sections");
+  a = json_object_get_array_member(json_array_get_object_element(a, s), "items");
+  assert_string_equal(json_object_get_string_member(json_array_get_object_element(a, i), "text"),
+                      want);
 }
 
 static void test_write_long_cell_truncated(void **state) {
@@ -362,12 +432,172 @@ static void test_write_long_cell_truncated(void **state) {
   for (int i = 0; i < 5000; i++)
     g_string_append(text, "い");
   k2x_section_add_item(s, "", text->str, 2);
-  g_string_free(text, TRUE);
   const k2x_doc *docs[] = {d};
   g_autofree char *path = g_build_filename(f->dir, "long.xlsx", NULL);
   write_ok(docs, 1, f->profile, path);
+  g_autofree char *json = g_build_filename(f->dir, "long.json", NULL);
+  GError *error = NULL;
+  assert_int_equal(k2x_write_json(d, json, &error), K2X_OK);
   k2x_doc_free(d);
-  check_xlsx(path, "--expect-rows", "成果=4,全項目=14", NULL);
+
+  /* The cell keeps 32,760 units and the marker: 32,767. */
+  GString *want = g_string_new("成果!F4=");
+  for (int i = 0; i < 32760; i++)
+    g_string_append(want, "あ");
+  g_string_append(want, K2X_XLSX_CUT_MARKER);
+  /* One warning for the item, although both 成果 and 全項目 show it. */
+  check_xlsx(path, "--expect-rows", "成果=4,全項目=14,警告=3", "--expect-cell", want->str,
+             "--expect-cell", "警告!D3=cell_truncated", "--expect-cell",
+             "警告!E3=節2 項目3: 37768 文字あり、Excel のセルの上限 32767 文字を超えるため、"
+             "末尾を「…（以下省略）」としました（JSON には全文があります）",
+             "--expect-cell", "警告!B3=1", "--expect-cell", "警告!C3=2",
+             "--expect-cell", "報告一覧!K2=1", "--expect-cell", "報告一覧!K3=1", NULL);
+  g_string_free(want, TRUE);
+  check_xlsx_json(path, json);
+
+  /* The JSON keeps the text whole. */
+  assert_json_item(json, 0, 1, 2, text->str);
+  g_string_free(text, TRUE);
+}
+
+static void assert_fit(const char *text, k2x_xlsx_fit want, const char *want_text,
+                       guint want_removed) {
+  char *fitted = NULL;
+  guint removed = 99;
+  assert_int_equal(k2x_xlsx_text_fit(text, &fitted, &removed), want);
+  if (want_text)
+    assert_string_equal(fitted, want_text);
+  else
+    assert_null(fitted);
+  assert_int_equal(removed, want_removed);
+  g_free(fitted);
+}
+
+/* n copies of unit, then tail. Caller frees. */
+static char *repeat(const char *unit, int n, const char *tail) {
+  GString *s = g_string_new(NULL);
+  for (int i = 0; i < n; i++)
+    g_string_append(s, unit);
+  g_string_append(s, tail);
+  return g_string_free(s, FALSE);
+}
+
+static void test_write_text_fit(void **state) {
+  assert_fit("協議の場", K2X_XLSX_FIT_NONE, NULL, 0);
+  /* What XML 1.0 forbids goes; tab, newline, CR and DEL stay. */
+  assert_fit("a\x01" "b\tc\nd\re\x0b\x0c\x1f\x7f\xef\xbf\xbe\xef\xbf\xbf\xef\xbf\xbd!",
+             K2X_XLSX_FIT_CONTROL, "ab\tc\nd\re\x7f\xef\xbf\xbd!", 6);
+  /* A bad byte is repaired without a flag. */
+  assert_fit("a\xff" "b", K2X_XLSX_FIT_NONE, "a\xef\xbf\xbd" "b", 0);
+
+  /* Exactly the limit stays. */
+  g_autofree char *full = repeat("あ", K2X_XLSX_CELL_MAX, "");
+  assert_fit(full, K2X_XLSX_FIT_NONE, NULL, 0);
+  /* One unit more: 32,760 units and the marker. */
+  g_autofree char *over = repeat("あ", K2X_XLSX_CELL_MAX - 1, "𠮷");
+  g_autofree char *cut = repeat("あ", 32760, K2X_XLSX_CUT_MARKER);
+  assert_fit(over, K2X_XLSX_FIT_CUT, cut, 0);
+  assert_int_equal(k2x_xlsx_units(cut), K2X_XLSX_CELL_MAX);
+  /* A pair of units astride the cut goes whole. */
+  g_autofree char *astral = repeat("あ", 32759, "𠮷いいいいいいいいいいいい");
+  g_autofree char *astral_cut = repeat("あ", 32759, K2X_XLSX_CUT_MARKER);
+  assert_fit(astral, K2X_XLSX_FIT_CUT, astral_cut, 0);
+  /* か and its combining dakuten go together; so do a kanji and its variation selector. */
+  g_autofree char *mark = repeat("あ", 32759, "か\xe3\x82\x99いいいいいいいいいい");
+  assert_fit(mark, K2X_XLSX_FIT_CUT, astral_cut, 0);
+  g_autofree char *ivs = repeat("あ", 32759, "葛\xf3\xa0\x84\x80いいいいいいいいいい");
+  assert_fit(ivs, K2X_XLSX_FIT_CUT, astral_cut, 0);
+  /* Both at once: the control characters go first, then the cut. */
+  g_autofree char *both = repeat("\x01あ", 40000, "");
+  char *fitted = NULL;
+  guint removed = 0;
+  assert_int_equal(k2x_xlsx_text_fit(both, &fitted, &removed),
+                   K2X_XLSX_FIT_CONTROL | K2X_XLSX_FIT_CUT);
+  assert_int_equal(removed, 40000);
+  assert_string_equal(fitted, cut);
+  g_free(fitted);
+}
+
+/* Control characters in the file name, a label, an item and a table cell are removed from the
+ * workbook (each with a control_removed warning on its doc or report) and kept by the JSON. */
+static void test_write_control_removed(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("ctl\x01.pdf");
+  k2x_report *r = g_ptr_array_index(d->reports, 0);
+  set_string(&r->label, "青森県\x0b（津軽圏域）");
+  k2x_section *s = g_ptr_array_index(r->sections, 0);
+  k2x_row *row = g_ptr_array_index(s->rows, 0);
+  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 1))->text, "年４回\x1b開催した。");
+  s = g_ptr_array_index(r->sections, 1);
+  const char *item = "・改\x02行\tと\n\xef\xbf\xbf改行";
+  k2x_section_add_item(s, "・", item, 2);
+  const k2x_doc *docs[] = {d};
+  g_autofree char *path = g_build_filename(f->dir, "control.xlsx", NULL);
+  write_ok(docs, 1, f->profile, path);
+  g_autofree char *json = g_build_filename(f->dir, "control.json", NULL);
+  GError *error = NULL;
+  assert_int_equal(k2x_write_json(d, json, &error), K2X_OK);
+  k2x_doc_free(d);
+
+  check_xlsx(path, "--expect-rows", "成果=4,警告=6", "--expect-property",
+             "title=kaigi2xlsx: ctl.pdf", "--expect-cell", "報告一覧!A2=ctl.pdf",
+             "--expect-cell", "報告一覧!E2=青森県（津軽圏域）", "--expect-cell",
+             "報告一覧!K2=3", "--expect-cell", TABLE_SHEET "!G2=年４回開催した。",
+             "--expect-cell", "成果!F4=・改行\tと\n改行",
+             /* The doc's own warning, then the file name's. */
+             "--expect-cell", "警告!D3=control_removed", "--expect-cell", "警告!B3=",
+             "--expect-cell",
+             "警告!E3=ファイル名: XML で使えない制御文字 1 個をセルから除きました"
+             "（JSON には残っています）",
+             "--expect-cell", "警告!E4=地域ラベル: XML で使えない制御文字 1 個をセルから除きました"
+             "（JSON には残っています）",
+             "--expect-cell", "警告!E5=節1 行1 列2: XML で使えない制御文字 1 個をセルから除きました"
+             "（JSON には残っています）",
+             "--expect-cell", "警告!E6=節2 項目3: XML で使えない制御文字 2 個をセルから除きました"
+             "（JSON には残っています）",
+             "--expect-cell", "警告!C6=2", "--expect-cell", "警告!D7=region_inferred", NULL);
+  check_xlsx_json(path, json);
+
+  /* The JSON escapes what it must and keeps every character. */
+  g_autofree char *text = NULL;
+  assert_true(g_file_get_contents(json, &text, NULL, NULL));
+  assert_non_null(strstr(text, "ctl\\u0001.pdf"));
+  assert_json_item(json, 0, 1, 2, item);
+}
+
+/* Sheets of three rows: the rest of a sheet continues on "NAME (2)", "NAME (3)" ... with the
+ * same header, filter and frozen row; a sheet that its rows fill exactly does not continue. */
+static void test_write_rows_continue(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("rows.pdf");
+  const k2x_doc *docs[] = {d};
+  g_autofree char *path = g_build_filename(f->dir, "rows3.xlsx", NULL);
+  k2x_xlsx_options options = {.sheet_rows = 3};
+  write_opt_ok(docs, 1, f->profile, path, &options);
+  g_autofree char *json = g_build_filename(f->dir, "rows3.json", NULL);
+  GError *error = NULL;
+  assert_int_equal(k2x_write_json(d, json, &error), K2X_OK);
+  k2x_doc_free(d);
+  check_xlsx(path, "--expect-sheets", "報告一覧", TABLE_SHEET, "成果", "成果 (2)", "課題",
+             "取組方針", "取組方針 (2)", "全項目", "全項目 (2)", "全項目 (3)", "全項目 (4)",
+             "全項目 (5)", "全項目 (6)", "全項目 (7)", "警告", "--expect-rows",
+             "報告一覧=2," TABLE_SHEET "=2,成果=2,成果 (2)=1,課題=1,取組方針=2,取組方針 (2)=1,"
+             "全項目=2,全項目 (2)=2,全項目 (6)=2,全項目 (7)=1,警告=2",
+             "--expect-header", "成果 (2)=ファイル,報告No,都道府県,圏域等,項目No,内容,頁",
+             "--expect-cell", "成果 (2)!B2=2", "--expect-cell",
+             "成果 (2)!F2=アドバイザーの助言で計画ができた", "--expect-cell",
+             "全項目 (7)!I2=プロファイルにない節", NULL);
+  /* Read as one sheet each, the parts hold what the JSON holds. */
+  check_xlsx_json(path, json);
+
+  /* Out of range takes Excel's limit: nothing continues. */
+  d = doc_build("rows.pdf");
+  docs[0] = d;
+  options.sheet_rows = 1;
+  g_autofree char *path1 = g_build_filename(f->dir, "rows1.xlsx", NULL);
+  write_opt_ok(docs, 1, f->profile, path1, &options);
+  k2x_doc_free(d);
+  check_xlsx(path1, "--expect-sheets", DEFAULT_SHEETS, "--expect-rows", DOC_ROWS, NULL);
 }
 
 int main(void) {
@@ -381,6 +611,20 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_write_rename_fails, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_sheet_names_sanitised, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_long_cell_truncated, setup, teardown),
+      cmocka_unit_test(test_write_text_fit),
+      cmocka_unit_test_setup_teardown(test_write_control_removed, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_rows_continue, setup, teardown),
   };
+  /* Workbooks kept from an earlier run would be opened again as if this run wrote them. */
+  const char *keep = g_getenv("K2X_KEEP_XLSX");
+  if (keep) {
+    g_mkdir_with_parents(keep, 0777);
+    g_autoptr(GDir) dir = g_dir_open(keep, 0, NULL);
+    for (const char *name; dir && (name = g_dir_read_name(dir));) {
+      g_autofree char *old = g_build_filename(keep, name, NULL);
+      if (g_str_has_suffix(name, ".xlsx"))
+        g_unlink(old);
+    }
+  }
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
