@@ -684,8 +684,13 @@ k2x_error k2x_write_xlsx_opt(const k2x_doc *const *docs, guint n_docs,
   else
     book_write(&bk);
   if (!bk.err) {
+    errno = 0;
     bk.err = workbook_close(bk.wb);
-    if (bk.err)
+    int saved = errno;
+    /* libxlsxwriter names only its own error; the system's says why (a full disk). */
+    if (bk.err && saved)
+      bk.where = g_strdup_printf("closing the workbook (%s)", g_strerror(saved));
+    else if (bk.err)
       bk.where = g_strdup("closing the workbook");
   } else if (bk.wb) {
     lxw_workbook_free(bk.wb); /* not closed, so nothing is written */
