@@ -343,8 +343,9 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
       while (attr && ((PopplerTextAttributes *)attr->data)->end_index < (int)i)
         attr = attr->next;
       const PopplerRectangle *r = &rects[i];
-      k2x_glyph g = {c, (float)MIN(r->x1, r->x2), (float)MIN(r->y1, r->y2),
-                     (float)MAX(r->x1, r->x2), (float)MAX(r->y1, r->y2), 0};
+      k2x_glyph g = {k2x_text_canonical_char(c), (float)MIN(r->x1, r->x2),
+                     (float)MIN(r->y1, r->y2), (float)MAX(r->x1, r->x2),
+                     (float)MAX(r->y1, r->y2), 0};
       const PopplerTextAttributes *a = attr ? attr->data : NULL;
       g.size = a && a->start_index <= (int)i && a->font_size > 0 ? (float)a->font_size
                                                                  : g.y1 - g.y0;

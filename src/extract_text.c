@@ -204,7 +204,8 @@ k2x_page *k2x_page_new_from_text(int number, const GPtrArray *lines, gboolean la
       double w = COLUMN * (layout || !(k2x_text_is_wide(c) || gap) ? 1 : 2);
       before = c;
       if (!g_unichar_isspace(c) && g_unichar_isprint(c)) {
-        k2x_glyph g = {c, (float)x, (float)y, (float)(x + w), (float)(y + SIZE), (float)SIZE};
+        k2x_glyph g = {k2x_text_canonical_char(c), (float)x, (float)y, (float)(x + w),
+                       (float)(y + SIZE), (float)SIZE};
         g_array_append_val(glyphs, g);
       }
       x += w;

@@ -74,6 +74,19 @@ gboolean k2x_text_no_line_end(gunichar c) {
   return FALSE;
 }
 
+gunichar k2x_text_canonical_char(gunichar c) {
+  gboolean radical = (c >= 0x2E80 && c <= 0x2FDF);
+  gboolean compat = (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x2F800 && c <= 0x2FA1F);
+  if (!radical && !compat)
+    return c;
+  char buf[8] = {0};
+  g_unichar_to_utf8(c, buf);
+  g_autofree char *norm = g_utf8_normalize(buf, -1, G_NORMALIZE_NFKC);
+  if (!norm || g_utf8_strlen(norm, -1) != 1)
+    return c;
+  return g_utf8_get_char(norm);
+}
+
 gsize k2x_text_display_width(const char *text) {
   gsize w = 0;
   for (const char *p = text; p && *p; p = g_utf8_next_char(p))

@@ -26,6 +26,11 @@ gboolean k2x_text_no_line_start(gunichar c);
 /* Whether c may not end a line (「（【 ...): it travels with the character after it. */
 gboolean k2x_text_no_line_end(gunichar c);
 
+/* The character as text means it: a Kangxi radical (⾏ U+2F8F) or a CJK compatibility
+ * ideograph, which some fonts map their glyphs to, becomes the ideograph it stands for (行).
+ * Everything else, full-width forms included, stays as printed. */
+gunichar k2x_text_canonical_char(gunichar c);
+
 /* Display width in columns: wide characters count two. */
 gsize k2x_text_display_width(const char *text);
 

@@ -93,6 +93,19 @@ static void test_text_strip(void **state) {
   check_strip("", "");
 }
 
+/* Kangxi radicals and compatibility ideographs that some fonts map glyphs to read as the
+ * ideographs they stand for; full-width forms and kana stay as printed. */
+static void test_text_canonical_char(void **state) {
+  (void)state;
+  assert_int_equal(k2x_text_canonical_char(0x2F8F), 0x884C); /* ⾏ → 行 */
+  assert_int_equal(k2x_text_canonical_char(0x2F00), 0x4E00); /* ⼀ → 一 */
+  assert_int_equal(k2x_text_canonical_char(0xF9DC), 0x9686); /* 隆 (compat) → 隆 */
+  assert_int_equal(k2x_text_canonical_char(0xFF11), 0xFF11); /* １ stays */
+  assert_int_equal(k2x_text_canonical_char(0x2460), 0x2460); /* ① stays */
+  assert_int_equal(k2x_text_canonical_char(0x884C), 0x884C);
+  assert_int_equal(k2x_text_canonical_char('A'), 'A');
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_text_normalize_full_width),
@@ -103,6 +116,7 @@ int main(void) {
       cmocka_unit_test(test_text_is_wide),
       cmocka_unit_test(test_text_display_width),
       cmocka_unit_test(test_text_strip),
+      cmocka_unit_test(test_text_canonical_char),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
