@@ -1,17 +1,10 @@
 /* main: the kaigi2xlsx command line — options, the input loop, exit codes. */
-#include <errno.h>
 #include <glib/gstdio.h>
 #include <locale.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "batch.h"
 #include "kaigi.h"
-
-enum { EXIT_ALL_OK = 0, EXIT_SOME_FAILED = 1, EXIT_USAGE = 2 };
 
 typedef struct {
   char *output_dir;
@@ -19,6 +12,9 @@ typedef struct {
   char *profile_path;
   char *password;
   char *input_encoding;
+  int jobs;         /* inputs converted at a time; 0 for the number of processors */
+  gboolean recursive, incremental, force;
+  char *log_path;
   int timeout;      /* seconds an input may take; 0 for no limit */
   int memory_limit; /* MB of address space an input may use; 0 for no limit */
   gboolean quiet;
@@ -68,6 +64,16 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
       {"input-encoding", 0, 0, G_OPTION_ARG_STRING, &o->input_encoding,
        "Encoding of text inputs (e.g. CP932, EUC-JP; default: detect UTF-8, Shift_JIS, EUC-JP)",
        "NAME"},
+      {"recursive", 'r', 0, G_OPTION_ARG_NONE, &o->recursive,
+       "Also take the PDF and text files of subdirectories", NULL},
+      {"jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
+       "Convert N inputs at a time (default: the number of processors)", "N"},
+      {"incremental", 0, 0, G_OPTION_ARG_NONE, &o->incremental,
+       "Skip inputs whose outputs are current (a manifest in DIR records them)", NULL},
+      {"force", 0, 0, G_OPTION_ARG_NONE, &o->force,
+       "With --incremental: convert every input all the same", NULL},
+      {"log", 0, 0, G_OPTION_ARG_FILENAME, &o->log_path,
+       "Append every message, time-stamped, to FILE", "FILE"},
       {"timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout,
        "End the conversion of an input after SECONDS (default 600; 0: no limit)", "SECONDS"},
       {"memory-limit", 0, 0, G_OPTION_ARG_INT, &o->memory_limit,
@@ -91,8 +97,12 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
            "headings, table rows, items and unassigned text found drawn over it.\n\n"
            "Each input is converted in a process of its own: an input that crashes, runs\n"
            "past --timeout or past --memory-limit fails alone and the batch goes on.\n\n"
+           "Inputs convert several at a time (--jobs); lines come out in input order, then\n"
+           "a summary: N converted, M skipped, K failed, W warnings in T s. A lock file\n"
+           "(DIR/.kaigi2xlsx.lock) keeps two runs from writing the same outputs.\n\n"
            "Exit status: 0 all inputs converted; 1 one or more inputs failed (each\n"
-           "printed as FILE: reason; the others were converted); 2 usage error.\n\n"
+           "printed as FILE: reason; the others were converted); 2 usage error; 3 another\n"
+           "run holds DIR.\n\n"
            "Example:\n  kaigi2xlsx -o output input/\n");
   g_option_context_add_main_entries(ctx, entries, NULL);
   if (!g_option_context_parse(ctx, &argc, &argv, error))
@@ -105,9 +115,10 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
     o->formats = g_strdup("xlsx,json");
   if (!parse_formats(o, error))
     return FALSE;
-  if (o->timeout < 0 || o->memory_limit < 0) {
+  if (o->timeout < 0 || o->memory_limit < 0 || o->jobs < 0) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                "--timeout and --memory-limit take 0 (no limit) or a positive number");
+                "--jobs, --timeout and --memory-limit take 0 (the default / no limit) or a "
+                "positive number");
     return FALSE;
   }
   if (!o->inputs || !o->inputs[0]) {
@@ -116,36 +127,6 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
     return FALSE;
   }
   return TRUE;
-}
-
-static int compare_paths(gconstpointer a, gconstpointer b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Expands the inputs: a directory stands for the PDF and text files in it, sorted. */
-static GPtrArray *collect_inputs(char **inputs) {
-  GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-  for (char **in = inputs; *in; in++) {
-    if (!g_file_test(*in, G_FILE_TEST_IS_DIR)) {
-      g_ptr_array_add(files, g_strdup(*in));
-      continue;
-    }
-    g_autoptr(GDir) dir = g_dir_open(*in, 0, NULL);
-    GPtrArray *found = g_ptr_array_new_with_free_func(g_free);
-    const char *name;
-    while (dir && (name = g_dir_read_name(dir))) {
-      g_autofree char *lower = g_ascii_strdown(name, -1);
-      g_autofree char *path = g_build_filename(*in, name, NULL);
-      if ((g_str_has_suffix(lower, ".pdf") || g_str_has_suffix(lower, ".txt")) &&
-          !g_file_test(path, G_FILE_TEST_IS_DIR))
-        g_ptr_array_add(found, g_steal_pointer(&path));
-    }
-    g_ptr_array_sort(found, compare_paths);
-    for (guint i = 0; i < found->len; i++)
-      g_ptr_array_add(files, g_strdup(g_ptr_array_index(found, i)));
-    g_ptr_array_unref(found);
-  }
-  return files;
 }
 
 static char *output_path(const options *o, const char *input, const char *ext) {
@@ -157,15 +138,22 @@ static char *output_path(const options *o, const char *input, const char *ext) {
   return g_build_filename(o->output_dir, name, NULL);
 }
 
-/* Converts one input and writes its outputs; prints FILE: reason on failure. */
-static gboolean convert_one(const options *o, const k2x_convert_options *copt, const char *input) {
+typedef struct {
+  const options *o;
+  const k2x_convert_options *copt;
+} job;
+
+/* Converts one input and writes its outputs (in the batch's child process). */
+static void convert_one(const char *input, k2x_batch_result *result, gpointer data) {
+  const options *o = ((const job *)data)->o;
+  const k2x_convert_options *copt = ((const job *)data)->copt;
   g_autoptr(GError) error = NULL;
   k2x_doc *doc = NULL;
   k2x_error err = k2x_convert_file(input, copt, &doc, &error);
   if (err) {
-    g_printerr("%s: %s%s%s\n", input, k2x_strerror(err), error ? ": " : "",
-               error ? error->message : "");
-    return FALSE;
+    result->message = g_strdup_printf("%s: %s%s%s", input, k2x_strerror(err),
+                                      error ? ": " : "", error ? error->message : "");
+    return;
   }
   g_autofree char *json = output_path(o, input, ".json");
   g_autofree char *xlsx = output_path(o, input, ".xlsx");
@@ -183,159 +171,20 @@ static gboolean convert_one(const options *o, const k2x_convert_options *copt, c
     /* One input's outputs stand or fall together: what this run wrote goes again. */
     for (guint i = 0; i < written->len; i++)
       g_unlink(g_ptr_array_index(written, i));
-    g_printerr("%s: %s: %s\n", input, k2x_strerror(err), error->message);
-  } else if (!o->quiet) {
+    result->message =
+        g_strdup_printf("%s: %s: %s", input, k2x_strerror(err), error->message);
+  } else {
     g_ptr_array_add(written, NULL);
     g_autofree char *outputs = g_strjoinv(", ", (char **)written->pdata);
-    g_print("%s: %u reports, %u warnings → %s\n", input, doc->reports->len,
-            k2x_doc_warning_count(doc), outputs);
+    result->ok = TRUE;
+    result->reports = doc->reports->len;
+    result->warnings = k2x_doc_warning_count(doc);
+    result->pages = (guint)doc->pages;
+    result->sha256 = g_strdup(doc->sha256);
+    result->message = g_strdup_printf("%s: %u reports, %u warnings → %s", input,
+                                      doc->reports->len, result->warnings, outputs);
   }
   k2x_doc_free(doc);
-  return err == K2X_OK;
-}
-
-/* What an output file was before a conversion, to tell what the conversion wrote. */
-typedef struct {
-  char *path;
-  gboolean existed;
-  struct stat st;
-} output_state;
-
-static void output_state_free(gpointer p) {
-  output_state *s = p;
-  g_free(s->path);
-  g_free(s);
-}
-
-static GPtrArray *outputs_before(const options *o, const char *input) {
-  static const char *const exts[] = {".json", ".xlsx", ".review.pdf"};
-  GPtrArray *states = g_ptr_array_new_with_free_func(output_state_free);
-  for (gsize i = 0; i < G_N_ELEMENTS(exts); i++) {
-    output_state *s = g_new0(output_state, 1);
-    s->path = output_path(o, input, exts[i]);
-    s->existed = g_stat(s->path, &s->st) == 0;
-    g_ptr_array_add(states, s);
-  }
-  return states;
-}
-
-/* After a child died: the outputs it wrote and its temporary files (".NAME.XXXXXX", see
- * k2x_writer_temp_path) go, so that nothing half done is left. */
-static void remove_leftovers(const options *o, const GPtrArray *before) {
-  g_autoptr(GDir) dir = g_dir_open(o->output_dir, 0, NULL);
-  for (guint i = 0; i < before->len; i++) {
-    const output_state *s = g_ptr_array_index(before, i);
-    struct stat now;
-    if (g_stat(s->path, &now) == 0 &&
-        (!s->existed || now.st_ino != s->st.st_ino || now.st_mtime != s->st.st_mtime ||
-         now.st_size != s->st.st_size))
-      g_unlink(s->path);
-  }
-  const char *name;
-  while (dir && (name = g_dir_read_name(dir))) {
-    for (guint i = 0; i < before->len; i++) {
-      g_autofree char *base = g_path_get_basename(
-          ((const output_state *)g_ptr_array_index(before, i))->path);
-      /* Ours are ".NAME.XXXXXX"; g_file_set_contents writes "NAME.XXXXXX". */
-      g_autofree char *prefix = g_strdup_printf("%s.", base);
-      const char *rest = name + (name[0] == '.');
-      if (g_str_has_prefix(rest, prefix) && strlen(rest) == strlen(prefix) + 6) {
-        g_autofree char *path = g_build_filename(o->output_dir, name, NULL);
-        g_unlink(path);
-      }
-    }
-  }
-}
-
-/* For tests only: K2X_TEST_FAULT="crash:NAME,hang:NAME" makes the child converting the input
- * whose base name is NAME crash or hang, to prove that the batch survives it. */
-static void test_fault(const char *input) {
-  const char *spec = g_getenv("K2X_TEST_FAULT");
-  if (!spec)
-    return;
-  g_autofree char *base = g_path_get_basename(input);
-  g_auto(GStrv) faults = g_strsplit(spec, ",", -1);
-  for (char **f = faults; *f; f++) {
-    if (g_str_has_prefix(*f, "crash:") && strcmp(*f + 6, base) == 0) {
-      signal(SIGSEGV, SIG_DFL); /* a sanitizer's handler would turn it into an exit */
-      raise(SIGSEGV);
-    }
-    if (g_str_has_prefix(*f, "hang:") && strcmp(*f + 5, base) == 0)
-      for (;;)
-        pause();
-  }
-}
-
-static void limit_child(const options *o) {
-#if !defined(__SANITIZE_ADDRESS__)
-  /* AddressSanitizer reserves terabytes of address space: no limit can apply under it. */
-  if (o->memory_limit > 0) {
-    rlim_t bytes = (rlim_t)o->memory_limit * 1024 * 1024;
-    struct rlimit rl = {bytes, bytes};
-    setrlimit(RLIMIT_AS, &rl);
-  }
-#else
-  (void)o;
-#endif
-}
-
-/* Waits for the child, killing it when its time is up. Returns its wait status; *timed_out
- * tells whether it was killed for time. */
-static int wait_child(pid_t pid, int timeout, gboolean *timed_out) {
-  gint64 deadline = timeout > 0 ? g_get_monotonic_time() + (gint64)timeout * G_USEC_PER_SEC : 0;
-  gulong nap = 1000;
-  int status = 0;
-  *timed_out = FALSE;
-  for (;;) {
-    pid_t r = waitpid(pid, &status, WNOHANG);
-    if (r == pid || (r < 0 && errno != EINTR))
-      return status;
-    if (deadline && g_get_monotonic_time() > deadline && !*timed_out) {
-      kill(pid, SIGKILL);
-      *timed_out = TRUE;
-    }
-    g_usleep(nap);
-    nap = MIN(nap * 2, 50000);
-  }
-}
-
-/* Converts one input in a child process, so that a crash, a hang or a runaway allocation in
- * poppler on a hostile file ends only that file, reported as FILE: reason. */
-static gboolean convert_isolated(const options *o, const k2x_convert_options *copt,
-                                 const char *input) {
-  g_autoptr(GPtrArray) before = outputs_before(o, input);
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0)
-    return convert_one(o, copt, input);
-  if (pid == 0) {
-    g_clear_pointer(&before, g_ptr_array_unref); /* the parent's; the child ends with _exit */
-    limit_child(o);
-    test_fault(input);
-    gboolean ok = convert_one(o, copt, input);
-    fflush(stdout);
-    fflush(stderr);
-    _exit(ok ? 0 : 1);
-  }
-  gboolean timed_out = FALSE;
-  int status = wait_child(pid, o->timeout, &timed_out);
-  if (WIFEXITED(status) && !timed_out)
-    return WEXITSTATUS(status) == 0;
-  remove_leftovers(o, before);
-  if (timed_out)
-    g_printerr("%s: took longer than %d s and was stopped (see --timeout)\n", input,
-               o->timeout);
-  else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && o->memory_limit > 0)
-    g_printerr("%s: crashed while converting (signal %d, %s), perhaps out of memory: the "
-               "limit is %d MB (see --memory-limit)\n",
-               input, SIGABRT, g_strsignal(SIGABRT), o->memory_limit);
-  else if (WIFSIGNALED(status))
-    g_printerr("%s: crashed while converting (signal %d, %s); the other inputs go on\n",
-               input, WTERMSIG(status), g_strsignal(WTERMSIG(status)));
-  else
-    g_printerr("%s: the conversion ended abnormally (status %d)\n", input, status);
-  return FALSE;
 }
 
 /* Converts every input; returns the exit status. */
@@ -346,35 +195,40 @@ static int run(const options *o) {
                                        : k2x_profile_new_default();
   if (!profile) {
     g_printerr("kaigi2xlsx: invalid profile: %s\n", error->message);
-    return EXIT_USAGE;
-  }
-  if (g_mkdir_with_parents(o->output_dir, 0755) != 0) {
-    g_printerr("kaigi2xlsx: %s: cannot create output directory: %s\n", o->output_dir,
-               g_strerror(errno));
-    return EXIT_SOME_FAILED;
+    return K2X_EXIT_USAGE;
   }
   k2x_regions *regions = k2x_regions_new_default();
   k2x_convert_options copt = {profile, regions, o->password, o->input_encoding,
                               o->trace ? stdout : NULL, 0};
-  g_autoptr(GPtrArray) files = collect_inputs(o->inputs);
-  guint failed = 0;
-  for (guint i = 0; i < files->len; i++)
-    if (!convert_isolated(o, &copt, g_ptr_array_index(files, i)))
-      failed++;
+  job j = {o, &copt};
+  g_autoptr(GPtrArray) outputs = g_ptr_array_new();
+  if (o->json)
+    g_ptr_array_add(outputs, ".json");
+  if (o->xlsx)
+    g_ptr_array_add(outputs, ".xlsx");
+  if (o->review)
+    g_ptr_array_add(outputs, ".review.pdf");
+  g_ptr_array_add(outputs, NULL);
+  /* What the outputs are made with: a new version, profile or format makes them stale. */
+  g_autofree char *fingerprint = g_strdup_printf("%s %s %s %s", K2X_VERSION,
+                                                 profile->sha256, o->formats,
+                                                 o->review ? "review" : "");
+  k2x_batch batch = {o->output_dir, o->jobs, o->timeout, o->memory_limit, o->quiet,
+                     o->recursive, o->incremental, o->force, o->log_path, fingerprint,
+                     (const char *const *)outputs->pdata};
+  int status = k2x_batch_run(&batch, o->inputs, convert_one, &j);
   k2x_regions_free(regions);
-  if (files->len == 0)
-    g_printerr("kaigi2xlsx: no PDF or text files found in the given directories\n");
-  return failed || files->len == 0 ? EXIT_SOME_FAILED : EXIT_ALL_OK;
+  return status;
 }
 
 int main(int argc, char **argv) {
   setlocale(LC_ALL, "");
   options o = {.timeout = 600, .memory_limit = 4096};
   g_autoptr(GError) error = NULL;
-  int status = EXIT_ALL_OK;
+  int status = K2X_EXIT_OK;
   if (!parse_args(argc, argv, &o, &error)) {
     g_printerr("kaigi2xlsx: %s\n", error->message);
-    status = EXIT_USAGE;
+    status = K2X_EXIT_USAGE;
   } else if (o.version) {
     g_print("kaigi2xlsx %s\n", K2X_VERSION);
   } else {
@@ -385,6 +239,7 @@ int main(int argc, char **argv) {
   g_free(o.profile_path);
   g_free(o.password);
   g_free(o.input_encoding);
+  g_free(o.log_path);
   g_strfreev(o.inputs);
   return status;
 }

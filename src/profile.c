@@ -27,6 +27,7 @@ void k2x_profile_free(k2x_profile *profile) {
   if (!profile)
     return;
   g_free(profile->name);
+  g_free(profile->sha256);
   if (profile->title)
     g_regex_unref(profile->title);
   if (profile->page_number)
@@ -128,6 +129,16 @@ static gboolean load_section(k2x_profile *profile, GKeyFile *kf, const char *gro
 /* GKeyFile neither numbers the line it rejects nor notices a group written twice (it merges
  * them), so the raw lines are checked first. */
 static gboolean check_lines(const char *data, gsize len, GError **error) {
+  /* Patterns are read raw, and GRegex trusts them to be UTF-8: PCRE2 reads past a broken
+   * sequence. So the file must be UTF-8 (no NUL either) before anything reads it. */
+  const char *bad = NULL;
+  if (!g_utf8_validate_len(data, len, &bad)) {
+    int line = 1;
+    for (const char *p = data; p < bad; p++)
+      line += *p == '\n';
+    g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "line %d: not UTF-8 text", line);
+    return FALSE;
+  }
   g_autofree char *copy = g_strndup(data, len);
   g_auto(GStrv) lines = g_strsplit(copy, "\n", -1);
   g_autoptr(GHashTable) groups = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -162,6 +173,7 @@ k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **err
   profile->sections = g_ptr_array_new_with_free_func(section_free);
   profile->number = g_regex_new(number_prefix, 0, 0, NULL);
   profile->name = g_key_file_get_string(kf, "profile", "name", NULL);
+  profile->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
   if (!profile->name || !*profile->name) {
     g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[profile] name is missing");
     return NULL;

@@ -20,6 +20,7 @@ typedef struct {
 
 typedef struct {
   char *name;
+  char *sha256;        /* of the profile's text: outputs made with another are stale */
   GRegex *title;       /* NULL when the profile names no title */
   GRegex *page_number; /* matched against normalised text */
   GRegex *item_marker; /* matched at the start of the text as printed */

@@ -57,11 +57,13 @@ says() {
   fi
 }
 
-# quiet_otherwise CASE INPUT...: every stderr line of CASE is an INPUT's `INPUT: reason`.
+# quiet_otherwise CASE INPUT...: every stderr line of CASE is an INPUT's `INPUT: reason`, but
+# the closing summary.
 quiet_otherwise() {
   local case=$1 stray
   shift
-  stray=$(grep -v -F -f <(printf '%s: \n' "$@") "$work/log/$case.err")
+  stray=$(grep -v -F -f <(printf '%s: \n' "$@") "$work/log/$case.err" |
+          grep -vE '^[0-9]+ converted, [0-9]+ skipped, [0-9]+ failed, [0-9]+ warnings in ')
   [ -z "$stray" ] || { fail "$case: stray stderr lines:"; echo "$stray" | head -5; }
 }
 
@@ -84,7 +86,8 @@ left_nothing() {
     fi
   done
   local temps
-  temps=$(find "$dir" -maxdepth 1 -type f \( -name '.*' -o -name '*.json.??????' \) 2>/dev/null)
+  temps=$(find "$dir" -maxdepth 1 -type f \( -name '.*' -o -name '*.json.??????' \) \
+          ! -name .kaigi2xlsx.lock 2>/dev/null)
   [ -z "$temps" ] || fail "$case: temporary files left: $temps"
 }
 

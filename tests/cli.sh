@@ -49,7 +49,7 @@ expect batch 1 "empty\.pdf: " -- "$bin" -o "$work/out" "$work/in"
 for ext in json xlsx; do
   [ -s "$work/out/good.$ext" ] || { echo "FAIL batch: good.$ext missing"; failed=1; }
 done
-leftovers=$(find "$work/out" -name '.*' -type f | wc -l)
+leftovers=$(find "$work/out" -name '.*' -type f ! -name .kaigi2xlsx.lock | wc -l)
 [ "$leftovers" -eq 0 ] || { echo "FAIL batch: $leftovers temporary files left"; failed=1; }
 
 # Text as pdftotext writes it: a directory gives its .txt files too (and nothing else).
@@ -67,7 +67,7 @@ grep -q '"kind" *: *"text"' "$work/mixed-out/b.json" 2>/dev/null \
 # An encoding iconv does not know fails that input, saying so, and leaves nothing behind.
 expect input-encoding-unknown 1 "b\.txt: .*unknown encoding.*BOGUS" -- \
   "$bin" --input-encoding BOGUS -o "$work/bogus" "$work/mixed/b.txt"
-left=$(find "$work/bogus" -type f 2>/dev/null | wc -l)
+left=$(find "$work/bogus" -type f ! -name .kaigi2xlsx.lock 2>/dev/null | wc -l)
 [ "$left" -eq 0 ] || { echo "FAIL input-encoding-unknown: $left files left"; failed=1; }
 
 expect json-only 0 "good\.json" -- "$bin" --format json -o "$work/json" "$work/in/good.pdf"
@@ -89,7 +89,7 @@ done
 # A review that cannot be written takes the input's other outputs with it.
 mkdir -p "$work/taken/good.review.pdf"
 expect review-fails 1 "good\.pdf: .*good\.review\.pdf" -- "$bin" --review -o "$work/taken" "$work/in/good.pdf"
-left=$(find "$work/taken" -maxdepth 1 -type f | wc -l)
+left=$(find "$work/taken" -maxdepth 1 -type f ! -name .kaigi2xlsx.lock | wc -l)
 [ "$left" -eq 0 ] || { echo "FAIL review-fails: $left files left"; failed=1; }
 
 # Profiles: a malformed file names its line; a bad pattern names its key.
@@ -114,5 +114,53 @@ done
 left=$(find "$work/iso/out" "$work/iso/out2" -name 'crash*' -o -name 'hang*' -o -name '.*.??????' | wc -l)
 [ "$left" -eq 0 ] || { echo "FAIL isolation: $left files left of the failed inputs"; failed=1; }
 expect timeout-negative 2 "--timeout" -- "$bin" --timeout -1 "$work/in/good.pdf"
+
+# Batch: --jobs 1 and --jobs 4 give the same outputs; -r takes subdirectories.
+mkdir -p "$work/many/sub"
+for n in a b c; do cp "$work/in/good.pdf" "$work/many/$n.pdf"; done
+cp "$work/in/good.pdf" "$work/many/sub/d.pdf"
+expect jobs-1 0 "^4 converted, 0 skipped, 0 failed" -- "$bin" -q -r --jobs 1 -o "$work/j1" "$work/many"
+expect jobs-4 0 "^4 converted, 0 skipped, 0 failed" -- "$bin" -q -r --jobs 4 -o "$work/j4" "$work/many"
+for n in a b c d; do
+  cmp -s "$work/j1/$n.json" "$work/j4/$n.json" || { echo "FAIL jobs: $n.json differs"; failed=1; }
+done
+out=$("$bin" -r --jobs 4 --format json -o "$work/order" "$work/many" 2>/dev/null | cut -d: -f1 | xargs -n1 basename | tr '\n' ' ')
+[ "$out" = "a.pdf b.pdf c.pdf d.pdf " ] || { echo "FAIL jobs-order: $out"; failed=1; }
+expect not-recursive 0 "^3 converted" -- "$bin" -q -o "$work/flat" "$work/many"
+
+# Incremental: a second run converts nothing; a changed input is converted again, and so is
+# everything with --force; the log has time-stamped lines.
+expect incremental-first 0 "^4 converted, 0 skipped" -- "$bin" -q -r --incremental -o "$work/inc" "$work/many"
+expect incremental-again 0 "^0 converted, 4 skipped" -- "$bin" -q -r --incremental --log "$work/inc.log" -o "$work/inc" "$work/many"
+touch -d '2001-01-01' "$work/many/b.pdf"
+expect incremental-changed 0 "^1 converted, 3 skipped" -- "$bin" -q -r --incremental -o "$work/inc" "$work/many"
+expect incremental-force 0 "^4 converted, 0 skipped" -- "$bin" -q -r --incremental --force -o "$work/inc" "$work/many"
+grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}.* current, skipped' "$work/inc.log" ||
+  { echo "FAIL log: no time-stamped lines"; failed=1; }
+
+# The lock: a second run on the same output directory stops at once with status 3.
+mkdir -p "$work/locked"
+flock "$work/locked/.kaigi2xlsx.lock" sleep 3 &
+sleep 0.3
+expect lock-held 3 "in use by another run" -- "$bin" -q -o "$work/locked" "$work/in/good.pdf"
+wait
+
+# A run killed mid-batch and started again ends with the outputs of a clean run.
+mkdir -p "$work/kill/in"
+for n in 1 2 3 4 5 6; do cp "$work/in/good.pdf" "$work/kill/in/k$n.pdf"; done
+"$bin" -q --jobs 2 --incremental -o "$work/kill/out" "$work/kill/in" 2>/dev/null &
+pid=$!
+sleep 0.4
+kill -9 "$pid" 2>/dev/null
+pkill -9 -f "$work/kill/out" 2>/dev/null
+wait "$pid" 2>/dev/null
+expect kill-rerun 0 "failed, 0 warnings|0 failed" -- "$bin" -q --jobs 2 --incremental -o "$work/kill/out" "$work/kill/in"
+"$bin" -q --jobs 2 -o "$work/kill/clean" "$work/kill/in" 2>/dev/null
+for n in 1 2 3 4 5 6; do
+  cmp -s "$work/kill/out/k$n.json" "$work/kill/clean/k$n.json" ||
+    { echo "FAIL kill-rerun: k$n.json differs from a clean run"; failed=1; }
+done
+left=$(find "$work/kill/out" -name '*.??????' | wc -l)
+[ "$left" -eq 0 ] || { echo "FAIL kill-rerun: $left temporary files left"; failed=1; }
 
 exit $failed

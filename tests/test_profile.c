@@ -192,6 +192,14 @@ static void test_profile_error_malformed_line_number(void **state) {
   assert_true(named);
 }
 
+/* Found by fuzz_profile: a byte that is not UTF-8 in a pattern crashed PCRE2 inside
+ * g_regex_new (fuzz/crashes/profile/utf8-in-pattern.ini). */
+static void test_profile_error_not_utf8(void **state) {
+  g_autofree char *message = load_error("[profile]\nname = k\ntitle = ((\xff \xe3\x80\x80]+\\S))\n");
+  assert_contains(message, "line 3");
+  assert_contains(message, "UTF-8");
+}
+
 static void test_profile_error_bad_heading_regex(void **state) {
   g_autofree char *message = load_error(MINIMAL_PROFILE "[section 1]\nheading = (目標\n");
   assert_contains(message, "heading");
@@ -315,6 +323,7 @@ int main(void) {
       cmocka_unit_test(test_profile_minimal_loads),
       cmocka_unit_test(test_profile_error_malformed_line),
       cmocka_unit_test(test_profile_error_malformed_line_number),
+      cmocka_unit_test(test_profile_error_not_utf8),
       cmocka_unit_test(test_profile_error_bad_heading_regex),
       cmocka_unit_test(test_profile_error_bad_column_regex),
       cmocka_unit_test(test_profile_error_one_column_table),

@@ -1,0 +1,542 @@
+/* batch: children that convert one input each, several at a time; their results printed in
+ * input order; a lock, a manifest of what is current, progress and a closing summary. */
+#include "batch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "writer.h"
+
+#define LOCK_NAME ".kaigi2xlsx.lock"
+#define MANIFEST_NAME ".kaigi2xlsx.manifest.json"
+
+/* ---- inputs ---- */
+
+static int compare_paths(gconstpointer a, gconstpointer b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void scan_dir(const char *dir, gboolean recursive, GPtrArray *found) {
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+      if (recursive && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+        scan_dir(path, recursive, found);
+      continue;
+    }
+    g_autofree char *lower = g_ascii_strdown(name, -1);
+    if (g_str_has_suffix(lower, ".pdf") || g_str_has_suffix(lower, ".txt"))
+      g_ptr_array_add(found, g_steal_pointer(&path));
+  }
+}
+
+GPtrArray *k2x_batch_collect(char **inputs, gboolean recursive) {
+  GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+  for (char **in = inputs; in && *in; in++) {
+    if (!g_file_test(*in, G_FILE_TEST_IS_DIR)) {
+      g_ptr_array_add(files, g_strdup(*in));
+      continue;
+    }
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
+    scan_dir(*in, recursive, found);
+    g_ptr_array_sort(found, compare_paths);
+    for (guint i = 0; i < found->len; i++)
+      g_ptr_array_add(files, g_strdup(g_ptr_array_index(found, i)));
+  }
+  return files;
+}
+
+/* ---- results through a pipe ---- */
+
+static void result_clear(k2x_batch_result *r) {
+  g_clear_pointer(&r->sha256, g_free);
+  g_clear_pointer(&r->message, g_free);
+}
+
+/* One line: ok, reports, warnings, pages, sha256, message (escaped). */
+static void result_send(int fd, const k2x_batch_result *r) {
+  g_autofree char *msg = g_strescape(r->message ? r->message : "", NULL);
+  g_autofree char *line = g_strdup_printf("%d\t%u\t%u\t%u\t%s\t%s\n", r->ok, r->reports,
+                                          r->warnings, r->pages, r->sha256 ? r->sha256 : "-",
+                                          msg);
+  const char *p = line;
+  gsize left = strlen(line);
+  while (left > 0) {
+    ssize_t n = write(fd, p, left);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return;
+    p += n;
+    left -= (gsize)n;
+  }
+}
+
+static gboolean result_parse(const char *line, k2x_batch_result *r) {
+  g_auto(GStrv) f = g_strsplit(line, "\t", 6);
+  if (g_strv_length(f) != 6)
+    return FALSE;
+  r->ok = atoi(f[0]) != 0;
+  r->reports = (guint)g_ascii_strtoull(f[1], NULL, 10);
+  r->warnings = (guint)g_ascii_strtoull(f[2], NULL, 10);
+  r->pages = (guint)g_ascii_strtoull(f[3], NULL, 10);
+  r->sha256 = strcmp(f[4], "-") ? g_strdup(f[4]) : NULL;
+  g_strchomp(f[5]);
+  r->message = g_strcompress(f[5]);
+  return TRUE;
+}
+
+/* ---- the manifest: what each input's outputs were made from ---- */
+
+static JsonObject *manifest_load(const char *path) {
+  g_autoptr(JsonParser) parser = json_parser_new();
+  if (json_parser_load_from_file(parser, path, NULL)) {
+    JsonNode *root = json_parser_get_root(parser);
+    if (JSON_NODE_HOLDS_OBJECT(root) &&
+        json_object_has_member(json_node_get_object(root), "inputs"))
+      return json_object_ref(
+          json_object_get_object_member(json_node_get_object(root), "inputs"));
+  }
+  return json_object_new();
+}
+
+static gboolean manifest_save(JsonObject *inputs, const char *path) {
+  g_autoptr(JsonBuilder) b = json_builder_new();
+  json_builder_begin_object(b);
+  json_builder_set_member_name(b, "schema");
+  json_builder_add_string_value(b, "kaigi2xlsx-manifest/1");
+  json_builder_set_member_name(b, "inputs");
+  json_builder_add_value(b, json_node_init_object(json_node_alloc(), inputs));
+  json_builder_end_object(b);
+  g_autoptr(JsonGenerator) gen = json_generator_new();
+  g_autoptr(JsonNode) root = json_builder_get_root(b);
+  json_generator_set_root(gen, root);
+  json_generator_set_pretty(gen, TRUE);
+  g_autofree char *text = json_generator_to_data(gen, NULL);
+  /* g_file_set_contents writes a temporary file and renames it: never half a manifest. */
+  return g_file_set_contents(path, text, -1, NULL);
+}
+
+static char *absolute(const char *path) {
+  return g_canonicalize_filename(path, NULL);
+}
+
+static char *output_of(const k2x_batch *b, const char *input, const char *suffix) {
+  g_autofree char *base = g_path_get_basename(input);
+  char *dot = strrchr(base, '.');
+  if (dot && dot != base)
+    *dot = '\0';
+  g_autofree char *name = g_strconcat(base, suffix, NULL);
+  return g_build_filename(b->output_dir, name, NULL);
+}
+
+/* Current: converted before from the same bytes (size and time), with the same tool,
+ * profile and formats, and its outputs are all there. */
+static gboolean is_current(const k2x_batch *b, JsonObject *manifest, const char *input) {
+  g_autofree char *key = absolute(input);
+  struct stat st;
+  if (!json_object_has_member(manifest, key) || g_stat(input, &st) != 0)
+    return FALSE;
+  JsonObject *e = json_object_get_object_member(manifest, key);
+  if (!e || json_object_get_int_member_with_default(e, "size", -1) != (gint64)st.st_size ||
+      json_object_get_int_member_with_default(e, "mtime", -1) != (gint64)st.st_mtime ||
+      g_strcmp0(json_object_get_string_member_with_default(e, "fingerprint", ""),
+                b->fingerprint) != 0)
+    return FALSE;
+  for (const char *const *s = b->outputs; s && *s; s++) {
+    g_autofree char *out = output_of(b, input, *s);
+    if (!g_file_test(out, G_FILE_TEST_IS_REGULAR))
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static void manifest_note(const k2x_batch *b, JsonObject *manifest, const char *input,
+                          const k2x_batch_result *r) {
+  g_autofree char *key = absolute(input);
+  struct stat st;
+  if (!r->ok || g_stat(input, &st) != 0) {
+    json_object_remove_member(manifest, key);
+    return;
+  }
+  JsonObject *e = json_object_new();
+  json_object_set_int_member(e, "size", (gint64)st.st_size);
+  json_object_set_int_member(e, "mtime", (gint64)st.st_mtime);
+  json_object_set_string_member(e, "sha256", r->sha256 ? r->sha256 : "");
+  json_object_set_string_member(e, "fingerprint", b->fingerprint ? b->fingerprint : "");
+  JsonArray *outs = json_array_new();
+  for (const char *const *s = b->outputs; s && *s; s++)
+    json_array_add_string_element(outs, output_of(b, input, *s));
+  json_object_set_array_member(e, "outputs", outs);
+  json_object_set_object_member(manifest, key, e);
+}
+
+/* ---- children ---- */
+
+typedef struct {
+  pid_t pid;
+  int fd;           /* read end of the child's result pipe */
+  guint index;      /* of the input */
+  GString *buf;
+  gint64 deadline;  /* monotonic µs; 0 for none */
+  gboolean timed_out;
+  GPtrArray *before; /* output_state of its outputs */
+} child;
+
+/* What an output file was before a conversion, to tell what the conversion wrote. */
+typedef struct {
+  char *path;
+  gboolean existed;
+  struct stat st;
+} output_state;
+
+static void output_state_free(gpointer p) {
+  output_state *s = p;
+  g_free(s->path);
+  g_free(s);
+}
+
+static GPtrArray *outputs_before(const k2x_batch *b, const char *input) {
+  GPtrArray *states = g_ptr_array_new_with_free_func(output_state_free);
+  for (const char *const *s = b->outputs; s && *s; s++) {
+    output_state *o = g_new0(output_state, 1);
+    o->path = output_of(b, input, *s);
+    o->existed = g_stat(o->path, &o->st) == 0;
+    g_ptr_array_add(states, o);
+  }
+  return states;
+}
+
+/* The temporary files of an input's outputs: ours are ".NAME.XXXXXX" (k2x_writer_temp_path),
+ * g_file_set_contents writes "NAME.XXXXXX". A child that died, or a run that was killed,
+ * leaves them; under the lock nobody else is writing them. */
+static void remove_temps(const k2x_batch *b, const GPtrArray *before) {
+  g_autoptr(GDir) dir = g_dir_open(b->output_dir, 0, NULL);
+  const char *name;
+  while (dir && (name = g_dir_read_name(dir))) {
+    const char *rest = name + (name[0] == '.');
+    for (guint i = 0; i < before->len; i++) {
+      g_autofree char *base =
+          g_path_get_basename(((const output_state *)g_ptr_array_index(before, i))->path);
+      g_autofree char *prefix = g_strconcat(base, ".", NULL);
+      if (g_str_has_prefix(rest, prefix) && strlen(rest) == strlen(prefix) + 6) {
+        g_autofree char *path = g_build_filename(b->output_dir, name, NULL);
+        g_unlink(path);
+      }
+    }
+  }
+}
+
+/* After a child died: the outputs it wrote and its temporary files go, so that nothing half
+ * done is left. */
+static void remove_leftovers(const k2x_batch *b, const GPtrArray *before) {
+  for (guint i = 0; i < before->len; i++) {
+    const output_state *s = g_ptr_array_index(before, i);
+    struct stat now;
+    if (g_stat(s->path, &now) == 0 &&
+        (!s->existed || now.st_ino != s->st.st_ino || now.st_mtime != s->st.st_mtime ||
+         now.st_size != s->st.st_size))
+      g_unlink(s->path);
+  }
+  remove_temps(b, before);
+}
+
+/* For tests only: K2X_TEST_FAULT="crash:NAME,hang:NAME" makes the child converting the input
+ * whose base name is NAME crash or hang, to prove that the batch survives it. */
+static void test_fault(const char *input) {
+  const char *spec = g_getenv("K2X_TEST_FAULT");
+  if (!spec)
+    return;
+  g_autofree char *base = g_path_get_basename(input);
+  g_auto(GStrv) faults = g_strsplit(spec, ",", -1);
+  for (char **f = faults; *f; f++) {
+    if (g_str_has_prefix(*f, "crash:") && strcmp(*f + 6, base) == 0) {
+      signal(SIGSEGV, SIG_DFL); /* a sanitizer's handler would turn it into an exit */
+      raise(SIGSEGV);
+    }
+    if (g_str_has_prefix(*f, "hang:") && strcmp(*f + 5, base) == 0)
+      for (;;)
+        pause();
+  }
+}
+
+static void limit_memory(int mb) {
+#if !defined(__SANITIZE_ADDRESS__)
+  /* AddressSanitizer reserves terabytes of address space: no limit can apply under it. */
+  if (mb > 0) {
+    rlim_t bytes = (rlim_t)mb * 1024 * 1024;
+    struct rlimit rl = {bytes, bytes};
+    setrlimit(RLIMIT_AS, &rl);
+  }
+#else
+  (void)mb;
+#endif
+}
+
+static gboolean start_child(const k2x_batch *b, GPtrArray *running, guint index,
+                            const char *input, k2x_batch_convert_fn convert, gpointer data) {
+  int fds[2];
+  if (pipe(fds) != 0)
+    return FALSE;
+  GPtrArray *before = outputs_before(b, input);
+  remove_temps(b, before);
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    g_ptr_array_unref(before);
+    return FALSE;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    for (guint i = 0; i < running->len; i++)
+      close(((child *)g_ptr_array_index(running, i))->fd);
+    g_ptr_array_unref(before);
+    limit_memory(b->memory_limit);
+    test_fault(input);
+    k2x_batch_result r = {0};
+    convert(input, &r, data);
+    result_send(fds[1], &r);
+    result_clear(&r);
+    fflush(stdout);
+    _exit(r.ok ? 0 : 1);
+  }
+  close(fds[1]);
+  child *c = g_new0(child, 1);
+  c->pid = pid;
+  c->fd = fds[0];
+  c->index = index;
+  c->buf = g_string_new(NULL);
+  c->deadline = b->timeout > 0 ? g_get_monotonic_time() + (gint64)b->timeout * G_USEC_PER_SEC
+                               : 0;
+  c->before = before;
+  g_ptr_array_add(running, c);
+  return TRUE;
+}
+
+/* The child is done (its pipe closed): its result, or what killed it. */
+static void finish_child(const k2x_batch *b, child *c, const char *input,
+                         k2x_batch_result *r) {
+  int status = 0;
+  while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
+    ;
+  close(c->fd);
+  gboolean parsed = !c->timed_out && WIFEXITED(status) && result_parse(c->buf->str, r);
+  if (!parsed) {
+    remove_leftovers(b, c->before);
+    result_clear(r);
+    r->ok = FALSE;
+    if (c->timed_out)
+      r->message = g_strdup_printf("%s: took longer than %d s and was stopped (see --timeout)",
+                                   input, b->timeout);
+    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && b->memory_limit > 0)
+      r->message = g_strdup_printf("%s: crashed while converting (signal %d, %s), perhaps out "
+                                   "of memory: the limit is %d MB (see --memory-limit)",
+                                   input, SIGABRT, g_strsignal(SIGABRT), b->memory_limit);
+    else if (WIFSIGNALED(status))
+      r->message = g_strdup_printf("%s: crashed while converting (signal %d, %s)", input,
+                                   WTERMSIG(status), g_strsignal(WTERMSIG(status)));
+    else
+      r->message = g_strdup_printf("%s: the conversion ended abnormally (status %d)", input,
+                                   WIFEXITED(status) ? WEXITSTATUS(status) : status);
+  }
+  g_string_free(c->buf, TRUE);
+  g_ptr_array_unref(c->before);
+  g_free(c);
+}
+
+/* ---- the run ---- */
+
+typedef struct {
+  const k2x_batch *b;
+  FILE *log;
+  gboolean tty;
+  gint64 start;
+  guint total, done, converted, skipped, failed, warnings, pages;
+} tally;
+
+static void log_line(tally *t, const char *line) {
+  if (!t->log)
+    return;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local();
+  g_autofree char *stamp = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S%z");
+  fprintf(t->log, "%s %s\n", stamp, line);
+  fflush(t->log);
+}
+
+static void progress(tally *t) {
+  if (!t->tty || t->b->quiet)
+    return;
+  double secs = (double)(g_get_monotonic_time() - t->start) / G_USEC_PER_SEC;
+  double rate = secs > 0 ? t->pages / secs : 0;
+  double eta = t->done > 0 ? secs / t->done * (t->total - t->done) : 0;
+  fprintf(stderr, "\r\033[K%u/%u files, %u pages, %.1f pages/s, ETA %d:%02d", t->done,
+          t->total, t->pages, rate, (int)eta / 60, (int)eta % 60);
+  fflush(stderr);
+}
+
+static void report(tally *t, const k2x_batch_result *r) {
+  if (t->tty && !t->b->quiet)
+    fputs("\r\033[K", stderr);
+  if (r->ok) {
+    t->converted++;
+    t->warnings += r->warnings;
+    t->pages += r->pages;
+    if (!t->b->quiet && r->message)
+      printf("%s\n", r->message);
+    fflush(stdout);
+  } else {
+    t->failed++;
+    fprintf(stderr, "%s\n", r->message ? r->message : "conversion failed");
+  }
+  log_line(t, r->message ? r->message : "");
+}
+
+/* Takes the lock on the output directory; -1 when another run holds it. */
+static int take_lock(const char *dir, gboolean *held) {
+  g_autofree char *path = g_build_filename(dir, LOCK_NAME, NULL);
+  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  *held = FALSE;
+  if (fd < 0)
+    return -1;
+  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    *held = errno == EWOULDBLOCK;
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+/* Reads what the running children wrote, waiting at most a moment; ends the children whose
+ * pipes closed and kills those past their time. Finished results go into results. */
+static void step(const k2x_batch *b, GPtrArray *running, GPtrArray *files,
+                 k2x_batch_result *results, gboolean *finished) {
+  g_autofree struct pollfd *pfd = g_new0(struct pollfd, running->len);
+  for (guint i = 0; i < running->len; i++) {
+    pfd[i].fd = ((child *)g_ptr_array_index(running, i))->fd;
+    pfd[i].events = POLLIN;
+  }
+  int n = poll(pfd, running->len, 50);
+  gint64 now = g_get_monotonic_time();
+  for (guint i = running->len; i-- > 0;) {
+    child *c = g_ptr_array_index(running, i);
+    gboolean closed = FALSE;
+    if (n > 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
+      char buf[4096];
+      ssize_t got = read(c->fd, buf, sizeof buf);
+      if (got > 0)
+        g_string_append_len(c->buf, buf, got);
+      else if (got == 0 || errno != EINTR)
+        closed = TRUE;
+    }
+    if (!closed && c->deadline && now > c->deadline && !c->timed_out) {
+      kill(c->pid, SIGKILL);
+      c->timed_out = TRUE;
+    }
+    if (closed) {
+      guint index = c->index;
+      g_ptr_array_remove_index(running, i);
+      finish_child(b, c, g_ptr_array_index(files, index), &results[index]);
+      finished[index] = TRUE;
+    }
+  }
+}
+
+int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn convert,
+                  gpointer data) {
+  if (g_mkdir_with_parents(b->output_dir, 0755) != 0) {
+    g_printerr("kaigi2xlsx: %s: cannot create output directory: %s\n", b->output_dir,
+               g_strerror(errno));
+    return K2X_EXIT_SOME_FAILED;
+  }
+  gboolean held = FALSE;
+  int lock = take_lock(b->output_dir, &held);
+  if (lock < 0 && held) {
+    g_printerr("kaigi2xlsx: %s is in use by another run (%s); try again when it ends\n",
+               b->output_dir, LOCK_NAME);
+    return K2X_EXIT_LOCKED;
+  }
+  g_autoptr(GPtrArray) files = k2x_batch_collect(inputs, b->recursive);
+  g_autofree char *manifest_path = g_build_filename(b->output_dir, MANIFEST_NAME, NULL);
+  JsonObject *manifest = b->incremental ? manifest_load(manifest_path) : NULL;
+  tally t = {.b = b, .tty = isatty(STDERR_FILENO), .start = g_get_monotonic_time(),
+             .total = files->len};
+  if (b->log_path && !(t.log = fopen(b->log_path, "a")))
+    g_printerr("kaigi2xlsx: %s: cannot open the log: %s\n", b->log_path, g_strerror(errno));
+
+  guint n = files->len, next = 0, printed = 0;
+  int jobs = b->jobs > 0 ? b->jobs : (int)g_get_num_processors();
+  k2x_batch_result *results = g_new0(k2x_batch_result, MAX(n, 1));
+  gboolean *finished = g_new0(gboolean, MAX(n, 1)), *skip = g_new0(gboolean, MAX(n, 1));
+  for (guint i = 0; i < n && manifest && !b->force; i++)
+    skip[i] = is_current(b, manifest, g_ptr_array_index(files, i));
+  g_autoptr(GPtrArray) running = g_ptr_array_new();
+  while (printed < n) {
+    while (next < n && (skip[next] || (int)running->len < jobs)) {
+      if (!skip[next] && !start_child(b, running, next, g_ptr_array_index(files, next),
+                                      convert, data)) {
+        results[next].message = g_strdup_printf("%s: cannot start a process: %s",
+                                                (char *)g_ptr_array_index(files, next),
+                                                g_strerror(errno));
+        finished[next] = TRUE;
+      }
+      next++;
+    }
+    if (running->len > 0)
+      step(b, running, files, results, finished);
+    /* Lines come out in input order, whatever order the children end in. */
+    for (; printed < n && (skip[printed] || finished[printed]); printed++) {
+      const char *input = g_ptr_array_index(files, printed);
+      t.done++;
+      if (skip[printed]) {
+        t.skipped++;
+        g_autofree char *line = g_strdup_printf("%s: current, skipped", input);
+        log_line(&t, line);
+        continue;
+      }
+      report(&t, &results[printed]);
+      if (manifest) {
+        manifest_note(b, manifest, input, &results[printed]);
+        manifest_save(manifest, manifest_path);
+      }
+      result_clear(&results[printed]);
+    }
+    progress(&t);
+  }
+  if (t.tty && !b->quiet && n > 0)
+    fputs("\r\033[K", stderr);
+
+  double secs = (double)(g_get_monotonic_time() - t.start) / G_USEC_PER_SEC;
+  g_autofree char *summary =
+      g_strdup_printf("%u converted, %u skipped, %u failed, %u warnings in %.1f s", t.converted,
+                      t.skipped, t.failed, t.warnings, secs);
+  g_printerr("%s\n", summary);
+  log_line(&t, summary);
+  if (n == 0)
+    g_printerr("kaigi2xlsx: no PDF or text files found in the given inputs\n");
+  if (t.log)
+    fclose(t.log);
+  if (manifest)
+    json_object_unref(manifest);
+  g_free(results);
+  g_free(finished);
+  g_free(skip);
+  if (lock >= 0)
+    close(lock);
+  return t.failed || n == 0 ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
+}

@@ -1,0 +1,50 @@
+/* batch: many inputs for the command line — each converted in a child process of its own,
+ * several at a time, under a lock on the output directory, skipping what is current. */
+#ifndef K2X_BATCH_H
+#define K2X_BATCH_H
+
+#include <glib.h>
+
+enum {
+  K2X_EXIT_OK = 0,          /* every input converted (or was current) */
+  K2X_EXIT_SOME_FAILED = 1, /* one or more inputs failed; the others converted */
+  K2X_EXIT_USAGE = 2,       /* bad options */
+  K2X_EXIT_LOCKED = 3       /* another run holds the output directory */
+};
+
+/* What the conversion of one input reports back from its child process. */
+typedef struct {
+  gboolean ok;
+  guint reports, warnings, pages;
+  char *sha256;  /* of the input, when it could be read */
+  char *message; /* the line to print: "FILE: N reports … → outputs" or "FILE: reason" */
+} k2x_batch_result;
+
+/* Converts one input and writes its outputs, filling result; runs in the child. */
+typedef void (*k2x_batch_convert_fn)(const char *input, k2x_batch_result *result,
+                                     gpointer data);
+
+typedef struct {
+  const char *output_dir;
+  int jobs;          /* children at a time; 0 for the number of processors */
+  int timeout;       /* seconds an input may take; 0 for no limit */
+  int memory_limit;  /* MB of address space an input may use; 0 for no limit */
+  gboolean quiet;    /* print failures and the closing summary only */
+  gboolean recursive;
+  gboolean incremental; /* skip inputs whose outputs are current (manifest in output_dir) */
+  gboolean force;       /* with incremental: convert all the same, and renew the manifest */
+  const char *log_path; /* append every line, time-stamped, to this file; NULL for none */
+  const char *fingerprint; /* tool version, profile and formats: a change makes all stale */
+  const char *const *outputs; /* NULL-terminated suffixes an input's outputs get (".json") */
+} k2x_batch;
+
+/* The inputs a list of files and directories stands for: a directory gives its *.pdf and
+ * *.txt (recursively with recursive), sorted; files are taken as given. */
+GPtrArray *k2x_batch_collect(char **inputs, gboolean recursive);
+
+/* Converts inputs with convert; prints one line per input in input order, a progress line on
+ * a terminal, and a closing summary on stderr. Returns a K2X_EXIT_* status. */
+int k2x_batch_run(const k2x_batch *batch, char **inputs, k2x_batch_convert_fn convert,
+                  gpointer data);
+
+#endif
