@@ -59,6 +59,14 @@ GPtrArray *k2x_batch_collect(char **inputs, gboolean recursive) {
   return files;
 }
 
+gboolean k2x_batch_in_shard(const char *input, int shard, int shards) {
+  if (shards <= 1)
+    return TRUE;
+  g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, input, -1);
+  guint64 h = g_ascii_strtoull(sum + 48, NULL, 16); /* the last 16 hex digits */
+  return (int)(h % (guint64)shards) == shard - 1;
+}
+
 /* ---- results through a pipe ---- */
 
 static void result_clear(k2x_batch_result *r) {
@@ -458,7 +466,7 @@ static void step(const k2x_batch *b, GPtrArray *running, GPtrArray *files,
 }
 
 int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn convert,
-                  gpointer data) {
+                  gpointer data, GPtrArray *done) {
   if (g_mkdir_with_parents(b->output_dir, 0755) != 0) {
     g_printerr("kaigi2xlsx: %s: cannot create output directory: %s\n", b->output_dir,
                g_strerror(errno));
@@ -472,6 +480,10 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
     return K2X_EXIT_LOCKED;
   }
   g_autoptr(GPtrArray) files = k2x_batch_collect(inputs, b->recursive);
+  gboolean none = files->len == 0; /* a shard may well be empty; the inputs may not */
+  for (guint i = files->len; b->shards > 1 && i-- > 0;)
+    if (!k2x_batch_in_shard(g_ptr_array_index(files, i), b->shard, b->shards))
+      g_ptr_array_remove_index(files, i);
   g_autofree char *manifest_path = g_build_filename(b->output_dir, MANIFEST_NAME, NULL);
   JsonObject *manifest = b->incremental ? manifest_load(manifest_path) : NULL;
   tally t = {.b = b, .tty = isatty(STDERR_FILENO), .start = g_get_monotonic_time(),
@@ -503,6 +515,8 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
     for (; printed < n && (skip[printed] || finished[printed]); printed++) {
       const char *input = g_ptr_array_index(files, printed);
       t.done++;
+      if (done && (skip[printed] || results[printed].ok))
+        g_ptr_array_add(done, g_strdup(input));
       if (skip[printed]) {
         t.skipped++;
         g_autofree char *line = g_strdup_printf("%s: current, skipped", input);
@@ -527,7 +541,7 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
                       t.skipped, t.failed, t.warnings, secs);
   g_printerr("%s\n", summary);
   log_line(&t, summary);
-  if (n == 0)
+  if (none)
     g_printerr("kaigi2xlsx: no PDF or text files found in the given inputs\n");
   if (t.log)
     fclose(t.log);
@@ -538,5 +552,5 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
   g_free(skip);
   if (lock >= 0)
     close(lock);
-  return t.failed || n == 0 ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
+  return t.failed || none ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
 }

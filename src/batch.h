@@ -36,15 +36,21 @@ typedef struct {
   const char *log_path; /* append every line, time-stamped, to this file; NULL for none */
   const char *fingerprint; /* tool version, profile and formats: a change makes all stale */
   const char *const *outputs; /* NULL-terminated suffixes an input's outputs get (".json") */
+  int shard, shards; /* convert only slice shard (1-based) of shards; 0 for all */
 } k2x_batch;
 
 /* The inputs a list of files and directories stands for: a directory gives its *.pdf and
  * *.txt (recursively with recursive), sorted; files are taken as given. */
 GPtrArray *k2x_batch_collect(char **inputs, gboolean recursive);
 
+/* Whether input falls in slice shard (1-based) of shards: by a hash of its path, so that
+ * every run given the same inputs cuts the same disjoint slices. */
+gboolean k2x_batch_in_shard(const char *input, int shard, int shards);
+
 /* Converts inputs with convert; prints one line per input in input order, a progress line on
- * a terminal, and a closing summary on stderr. Returns a K2X_EXIT_* status. */
+ * a terminal, and a closing summary on stderr. Inputs that are converted or current are added
+ * to done (when not NULL), in input order. Returns a K2X_EXIT_* status. */
 int k2x_batch_run(const k2x_batch *batch, char **inputs, k2x_batch_convert_fn convert,
-                  gpointer data);
+                  gpointer data, GPtrArray *done);
 
 #endif

@@ -31,4 +31,9 @@ typedef struct {
 k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options, k2x_doc **out,
                            GError **error);
 
+/* Reads a JSON output of this program (schema kaigi2xlsx/1) back into a doc; items get their
+ * markers from profile. On failure returns K2X_ERR_READ with error set and *out is NULL. */
+k2x_error k2x_read_json(const char *path, const k2x_profile *profile, k2x_doc **out,
+                        GError **error);
+
 #endif

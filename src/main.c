@@ -15,12 +15,19 @@ typedef struct {
   int jobs;         /* inputs converted at a time; 0 for the number of processors */
   gboolean recursive, incremental, force;
   char *log_path;
+  char *combined;   /* one workbook over all inputs of the run */
+  gboolean merge;   /* inputs are directories of JSON outputs: combine them, convert nothing */
+  char *shard_spec; /* "K/N" */
+  int shard, shards;
   int timeout;      /* seconds an input may take; 0 for no limit */
   int memory_limit; /* MB of address space an input may use; 0 for no limit */
   gboolean quiet;
   gboolean trace;
   gboolean version;
-  gboolean json, xlsx, review;
+  gboolean json, xlsx, csv, review;
+  char *csv_encoding;
+  gboolean csv_replace;
+  k2x_csv_options csv_options;
   char **inputs;
 } options;
 
@@ -34,13 +41,15 @@ static gboolean parse_formats(options *o, GError **error) {
       o->xlsx = TRUE;
     else if (g_ascii_strcasecmp(*p, "review") == 0)
       o->review = TRUE;
+    else if (g_ascii_strcasecmp(*p, "csv") == 0)
+      o->csv = TRUE;
     else if (**p) {
       g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                  "--format: unknown format \"%s\" (known: xlsx, json, review)", *p);
+                  "--format: unknown format \"%s\" (known: xlsx, json, csv, review)", *p);
       return FALSE;
     }
   }
-  if (!o->json && !o->xlsx && !o->review) {
+  if (!o->json && !o->xlsx && !o->csv && !o->review) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "--format: no format given");
     return FALSE;
   }
@@ -52,7 +61,13 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
       {"output", 'o', 0, G_OPTION_ARG_FILENAME, &o->output_dir,
        "Write outputs into DIR (default: output)", "DIR"},
       {"format", 0, 0, G_OPTION_ARG_STRING, &o->formats,
-       "Comma-separated formats to write: xlsx, json, review (default: xlsx,json)", "LIST"},
+       "Comma-separated formats to write: xlsx, json, csv, review (default: xlsx,json)", "LIST"},
+      {"csv-encoding", 0, 0, G_OPTION_ARG_STRING, &o->csv_encoding,
+       "Encoding of CSV files: utf-8-bom (default; Excel reads it) or cp932", "NAME"},
+      {"csv-replace", 0, 0, G_OPTION_ARG_NONE, &o->csv_replace,
+       "In cp932, write 〓 for a character CP932 cannot hold (with a warning) instead of "
+       "failing the input",
+       NULL},
       {"review", 0, 0, G_OPTION_ARG_NONE, &o->review,
        "Also write NAME.review.pdf: every page with the structure found drawn over it", NULL},
       {"profile", 0, 0, G_OPTION_ARG_FILENAME, &o->profile_path,
@@ -74,6 +89,16 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
        "With --incremental: convert every input all the same", NULL},
       {"log", 0, 0, G_OPTION_ARG_FILENAME, &o->log_path,
        "Append every message, time-stamped, to FILE", "FILE"},
+      {"combined", 0, 0, G_OPTION_ARG_FILENAME, &o->combined,
+       "Also write one workbook NAME.xlsx over all inputs (in DIR unless NAME is a path; "
+       "the JSON outputs it is made from are written too)",
+       "NAME"},
+      {"merge", 0, 0, G_OPTION_ARG_NONE, &o->merge,
+       "Convert nothing: INPUTs are directories of JSON outputs (of --shard runs) to combine "
+       "into --combined",
+       NULL},
+      {"shard", 0, 0, G_OPTION_ARG_STRING, &o->shard_spec,
+       "Convert only slice K of N of the inputs (the same inputs give the same slices)", "K/N"},
       {"timeout", 0, 0, G_OPTION_ARG_INT, &o->timeout,
        "End the conversion of an input after SECONDS (default 600; 0: no limit)", "SECONDS"},
       {"memory-limit", 0, 0, G_OPTION_ARG_INT, &o->memory_limit,
@@ -94,7 +119,10 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
       ctx, "Outputs: DIR/NAME.xlsx and DIR/NAME.json for each input NAME.pdf, written\n"
            "atomically (a failed conversion leaves no file behind); with --review also\n"
            "DIR/NAME.review.pdf, a summary page and then every source page with the\n"
-           "headings, table rows, items and unassigned text found drawn over it.\n\n"
+           "headings, table rows, items and unassigned text found drawn over it.\n"
+           "--format csv writes DIR/NAME.SHEET.csv, one file per sheet of the workbook with\n"
+           "the same values; a text starting with = + - @ gets a leading ' so that no\n"
+           "spreadsheet runs it as a formula.\n\n"
            "Each input is converted in a process of its own: an input that crashes, runs\n"
            "past --timeout or past --memory-limit fails alone and the batch goes on.\n\n"
            "Inputs convert several at a time (--jobs); lines come out in input order, then\n"
@@ -115,12 +143,33 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
     o->formats = g_strdup("xlsx,json");
   if (!parse_formats(o, error))
     return FALSE;
+  o->csv_options.replace = o->csv_replace;
+  if (o->csv_encoding &&
+      !k2x_csv_encoding_from_name(o->csv_encoding, &o->csv_options.encoding)) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--csv-encoding: unknown encoding \"%s\" (known: utf-8-bom, cp932)",
+                o->csv_encoding);
+    return FALSE;
+  }
   if (o->timeout < 0 || o->memory_limit < 0 || o->jobs < 0) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                 "--jobs, --timeout and --memory-limit take 0 (the default / no limit) or a "
                 "positive number");
     return FALSE;
   }
+  if (o->shard_spec && (sscanf(o->shard_spec, "%d/%d", &o->shard, &o->shards) != 2 ||
+                       o->shards < 1 || o->shard < 1 || o->shard > o->shards)) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/8");
+    return FALSE;
+  }
+  if (o->merge && !o->combined) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--merge needs --combined NAME.xlsx to write");
+    return FALSE;
+  }
+  if (o->combined)
+    o->json = TRUE; /* the combined workbook is made from them */
   if (!o->inputs || !o->inputs[0]) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                 "no INPUT given (a PDF file or a directory); see --help");
@@ -159,11 +208,21 @@ static void convert_one(const char *input, k2x_batch_result *result, gpointer da
   g_autofree char *xlsx = output_path(o, input, ".xlsx");
   g_autofree char *review = output_path(o, input, ".review.pdf");
   g_autoptr(GPtrArray) written = g_ptr_array_new();
+  g_autoptr(GPtrArray) csv = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) csv_warnings = g_ptr_array_new_with_free_func(g_free);
   if (o->json && !(err = k2x_write_json(doc, json, &error)))
     g_ptr_array_add(written, json);
   if (!err && o->xlsx &&
       !(err = k2x_write_xlsx((const k2x_doc *const *)&doc, 1, copt->profile, xlsx, &error)))
     g_ptr_array_add(written, xlsx);
+  if (!err && o->csv) {
+    g_autofree char *stem = g_path_get_basename(json);
+    stem[strlen(stem) - strlen(".json")] = '\0';
+    err = k2x_write_csv((const k2x_doc *const *)&doc, 1, copt->profile, o->output_dir, stem,
+                        &o->csv_options, csv, csv_warnings, &error);
+    for (guint i = 0; i < csv->len; i++)
+      g_ptr_array_add(written, g_ptr_array_index(csv, i));
+  }
   if (!err && o->review &&
       !(err = k2x_write_review(doc, input, copt->password, review, NULL, &error)))
     g_ptr_array_add(written, review);
@@ -183,8 +242,65 @@ static void convert_one(const char *input, k2x_batch_result *result, gpointer da
     result->sha256 = g_strdup(doc->sha256);
     result->message = g_strdup_printf("%s: %u reports, %u warnings → %s", input,
                                       doc->reports->len, result->warnings, outputs);
+    for (guint i = 0; i < csv_warnings->len; i++) {
+      char *line = g_strdup_printf("%s\n%s: warning: %s", result->message, input,
+                                   (const char *)g_ptr_array_index(csv_warnings, i));
+      g_free(result->message);
+      result->message = line;
+    }
   }
   k2x_doc_free(doc);
+}
+
+static int compare_basenames(const char *const *a, const char *const *b) {
+  g_autofree char *x = g_path_get_basename(*a), *y = g_path_get_basename(*b);
+  return strcmp(x, y);
+}
+
+/* JSON outputs in the directories (and files) given, sorted by name across all of them: the
+ * order a single run over the same inputs has. */
+static GPtrArray *json_outputs(char **inputs) {
+  GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
+  for (char **in = inputs; *in; in++) {
+    if (!g_file_test(*in, G_FILE_TEST_IS_DIR)) {
+      g_ptr_array_add(files, g_strdup(*in));
+      continue;
+    }
+    g_autoptr(GDir) dir = g_dir_open(*in, 0, NULL);
+    const char *name;
+    while (dir && (name = g_dir_read_name(dir)))
+      if (g_str_has_suffix(name, ".json") && name[0] != '.')
+        g_ptr_array_add(files, g_build_filename(*in, name, NULL));
+  }
+  g_ptr_array_sort(files, (GCompareFunc)compare_basenames);
+  return files;
+}
+
+/* One workbook over the docs that JSON files hold: what --combined writes. */
+static int write_combined(const options *o, const k2x_profile *profile, GPtrArray *jsons) {
+  g_autofree char *path = strchr(o->combined, G_DIR_SEPARATOR)
+                              ? g_strdup(o->combined)
+                              : g_build_filename(o->output_dir, o->combined, NULL);
+  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func((GDestroyNotify)k2x_doc_free);
+  int status = K2X_EXIT_OK;
+  for (guint i = 0; i < jsons->len; i++) {
+    g_autoptr(GError) error = NULL;
+    k2x_doc *doc = NULL;
+    if (k2x_read_json(g_ptr_array_index(jsons, i), profile, &doc, &error)) {
+      g_printerr("%s: cannot read: %s\n", (char *)g_ptr_array_index(jsons, i), error->message);
+      status = K2X_EXIT_SOME_FAILED;
+      continue;
+    }
+    g_ptr_array_add(docs, doc);
+  }
+  g_autoptr(GError) error = NULL;
+  if (k2x_write_xlsx((const k2x_doc *const *)docs->pdata, docs->len, profile, path, &error)) {
+    g_printerr("%s: %s\n", path, error->message);
+    return K2X_EXIT_SOME_FAILED;
+  }
+  if (!o->quiet)
+    g_print("%u inputs → %s\n", docs->len, path);
+  return status;
 }
 
 /* Converts every input; returns the exit status. */
@@ -197,6 +313,14 @@ static int run(const options *o) {
     g_printerr("kaigi2xlsx: invalid profile: %s\n", error->message);
     return K2X_EXIT_USAGE;
   }
+  if (o->merge) {
+    g_autoptr(GPtrArray) jsons = json_outputs(o->inputs);
+    if (g_mkdir_with_parents(o->output_dir, 0755) != 0 && !strchr(o->combined, '/')) {
+      g_printerr("kaigi2xlsx: %s: cannot create output directory\n", o->output_dir);
+      return K2X_EXIT_SOME_FAILED;
+    }
+    return write_combined(o, profile, jsons);
+  }
   k2x_regions *regions = k2x_regions_new_default();
   k2x_convert_options copt = {profile, regions, o->password, o->input_encoding,
                               o->trace ? stdout : NULL, 0};
@@ -208,16 +332,31 @@ static int run(const options *o) {
     g_ptr_array_add(outputs, ".xlsx");
   if (o->review)
     g_ptr_array_add(outputs, ".review.pdf");
+  g_auto(GStrv) csv_suffixes = o->csv ? k2x_csv_suffixes(profile) : NULL;
+  for (char **s = csv_suffixes; s && *s; s++)
+    g_ptr_array_add(outputs, *s);
   g_ptr_array_add(outputs, NULL);
   /* What the outputs are made with: a new version, profile or format makes them stale. */
-  g_autofree char *fingerprint = g_strdup_printf("%s %s %s %s", K2X_VERSION,
+  g_autofree char *csv_print =
+      o->csv ? g_strdup_printf(" csv=%s%s",
+                               o->csv_options.encoding == K2X_CSV_CP932 ? "cp932" : "utf-8-bom",
+                               o->csv_replace ? ",replace" : "")
+             : g_strdup("");
+  g_autofree char *fingerprint = g_strdup_printf("%s %s %s %s%s", K2X_VERSION,
                                                  profile->sha256, o->formats,
-                                                 o->review ? "review" : "");
+                                                 o->review ? "review" : "", csv_print);
   k2x_batch batch = {o->output_dir, o->jobs, o->timeout, o->memory_limit, o->quiet,
                      o->recursive, o->incremental, o->force, o->log_path, fingerprint,
-                     (const char *const *)outputs->pdata};
-  int status = k2x_batch_run(&batch, o->inputs, convert_one, &j);
+                     (const char *const *)outputs->pdata, o->shard, o->shards};
+  g_autoptr(GPtrArray) done = g_ptr_array_new_with_free_func(g_free);
+  int status = k2x_batch_run(&batch, o->inputs, convert_one, &j, done);
   k2x_regions_free(regions);
+  if (o->combined && status != K2X_EXIT_LOCKED) {
+    g_autoptr(GPtrArray) jsons = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < done->len; i++)
+      g_ptr_array_add(jsons, output_path(o, g_ptr_array_index(done, i), ".json"));
+    status = MAX(status, write_combined(o, profile, jsons));
+  }
   return status;
 }
 
@@ -239,7 +378,10 @@ int main(int argc, char **argv) {
   g_free(o.profile_path);
   g_free(o.password);
   g_free(o.input_encoding);
+  g_free(o.csv_encoding);
   g_free(o.log_path);
+  g_free(o.combined);
+  g_free(o.shard_spec);
   g_strfreev(o.inputs);
   return status;
 }

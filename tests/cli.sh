@@ -163,4 +163,27 @@ done
 left=$(find "$work/kill/out" -name '*.??????' | wc -l)
 [ "$left" -eq 0 ] || { echo "FAIL kill-rerun: $left temporary files left"; failed=1; }
 
+# Shards: disjoint slices that cover the inputs; their JSON merged gives the workbook a single
+# run with --combined gives.
+mkdir -p "$work/shard/in"
+for n in a b c d e f g; do cp "$work/in/good.pdf" "$work/shard/in/$n.pdf"; done
+expect combined 0 "7 inputs → .*all\.xlsx" -- "$bin" --combined all.xlsx -o "$work/shard/single" "$work/shard/in"
+for k in 1 2 3; do
+  expect "shard-$k" 0 "converted" -- "$bin" -q --shard "$k/3" --format json -o "$work/shard/s$k" "$work/shard/in"
+done
+got=$(ls "$work/shard"/s[123]/*.json | xargs -n1 basename | sort | tr '\n' ' ')
+[ "$got" = "a.json b.json c.json d.json e.json f.json g.json " ] ||
+  { echo "FAIL shards: not disjoint or not covering: $got"; failed=1; }
+expect merge 0 "7 inputs → " -- "$bin" --merge --combined "$work/shard/merged.xlsx" "$work/shard"/s1 "$work/shard"/s2 "$work/shard"/s3
+/usr/bin/python3 - "$work/shard/single/all.xlsx" "$work/shard/merged.xlsx" <<'PY' || { echo "FAIL merge: differs from a single run"; failed=1; }
+import sys, openpyxl
+def cells(path):
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+a, b = cells(sys.argv[1]), cells(sys.argv[2])
+sys.exit(0 if a == b and len(a["報告一覧"]) > 1 else 1)
+PY
+expect shard-bad 2 "--shard" -- "$bin" --shard 4/3 "$work/in/good.pdf"
+expect merge-alone 2 "--combined" -- "$bin" --merge "$work/shard/s1"
+
 exit $failed

@@ -1,0 +1,149 @@
+/* read_json: a JSON output (schema kaigi2xlsx/1) back into the document model, so that
+ * workbooks can be combined from the JSON of earlier runs with no PDF work. */
+#include <json-glib/json-glib.h>
+
+#include "kaigi.h"
+
+static const char *string_member(JsonObject *o, const char *name) {
+  JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE(n) && json_node_get_value_type(n) == G_TYPE_STRING
+             ? json_node_get_string(n)
+             : NULL;
+}
+
+static int int_member(JsonObject *o, const char *name) {
+  JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE(n) ? (int)json_node_get_int(n) : 0;
+}
+
+static JsonArray *array_member(JsonObject *o, const char *name) {
+  JsonNode *n = o ? json_object_get_member(o, name) : NULL;
+  return n && JSON_NODE_HOLDS_ARRAY(n) ? json_node_get_array(n) : NULL;
+}
+
+static JsonObject *object_at(JsonArray *a, guint i) {
+  JsonNode *n = json_array_get_element(a, i);
+  return JSON_NODE_HOLDS_OBJECT(n) ? json_node_get_object(n) : NULL;
+}
+
+static void read_pages(JsonObject *o, int *first, int *last) {
+  JsonArray *p = array_member(o, "pages");
+  *first = p && json_array_get_length(p) > 0 ? (int)json_array_get_int_element(p, 0) : 0;
+  *last = p && json_array_get_length(p) > 1 ? (int)json_array_get_int_element(p, 1) : *first;
+}
+
+static void read_warnings(JsonObject *o, k2x_doc *doc, k2x_report *r) {
+  JsonArray *ws = array_member(o, "warnings");
+  for (guint i = 0; ws && i < json_array_get_length(ws); i++) {
+    JsonObject *w = object_at(ws, i);
+    const char *code = string_member(w, "code"), *msg = string_member(w, "message");
+    int page = int_member(w, "page");
+    if (!code)
+      continue;
+    if (r)
+      k2x_report_add_warning(r, code, page, "%s", msg ? msg : "");
+    else
+      k2x_doc_add_warning(doc, code, page, "%s", msg ? msg : "");
+  }
+}
+
+static void read_table(JsonObject *t, k2x_section *s) {
+  JsonArray *header = array_member(t, "header");
+  for (guint i = 0; header && i < json_array_get_length(header); i++)
+    g_ptr_array_add(s->header, g_strdup(json_array_get_string_element(header, i)));
+  JsonArray *rows = array_member(t, "rows");
+  for (guint i = 0; rows && i < json_array_get_length(rows); i++) {
+    JsonObject *ro = object_at(rows, i);
+    JsonArray *cells = array_member(ro, "cells");
+    guint n = cells ? json_array_get_length(cells) : 0;
+    k2x_row *row = k2x_section_add_row(s, MAX(n, s->header->len));
+    read_pages(ro, &row->page_first, &row->page_last);
+    for (guint c = 0; c < n; c++) {
+      k2x_cell *cell = g_ptr_array_index(row->cells, c);
+      g_free(cell->text);
+      cell->text = g_strdup(json_array_get_string_element(cells, c));
+    }
+  }
+}
+
+static void read_section(JsonObject *so, k2x_report *r, const k2x_profile *profile) {
+  JsonObject *table = json_object_has_member(so, "table")
+                          ? json_object_get_object_member(so, "table")
+                          : NULL;
+  const char *heading = string_member(so, "heading");
+  k2x_section *s = k2x_report_add_section(r, int_member(so, "number"), heading ? heading : "",
+                                          table != NULL);
+  s->page = int_member(so, "page");
+  if (table)
+    read_table(table, s);
+  JsonArray *items = array_member(so, "items");
+  for (guint i = 0; items && i < json_array_get_length(items); i++) {
+    JsonObject *io = object_at(items, i);
+    const char *text = string_member(io, "text");
+    if (!text)
+      continue;
+    /* The marker is not written: it is the profile's reading of the text. */
+    gboolean strong = FALSE;
+    gsize len = k2x_profile_marker_length(profile, text, &strong);
+    g_autofree char *marker = g_strndup(text, len);
+    k2x_section_add_item(s, g_strstrip(marker), text, int_member(io, "page"));
+  }
+}
+
+static void read_report(JsonObject *ro, k2x_doc *doc, const k2x_profile *profile) {
+  k2x_report *r = k2x_doc_add_report(doc);
+  read_pages(ro, &r->page_first, &r->page_last);
+  r->title = g_strdup(string_member(ro, "title"));
+  r->label = g_strdup(string_member(ro, "label"));
+  JsonObject *region = json_object_has_member(ro, "region")
+                           ? json_object_get_object_member(ro, "region")
+                           : NULL;
+  const char *pref = string_member(region, "prefecture"), *area = string_member(region, "area");
+  const char *source = string_member(region, "source");
+  g_free(r->region.prefecture);
+  g_free(r->region.area);
+  r->region.prefecture = g_strdup(pref ? pref : "");
+  r->region.area = g_strdup(area ? area : "");
+  r->region.source = g_strcmp0(source, "label") == 0  ? K2X_REGION_LABEL
+                     : g_strcmp0(source, "body") == 0 ? K2X_REGION_BODY
+                                                      : K2X_REGION_NONE;
+  JsonArray *sections = array_member(ro, "sections");
+  for (guint i = 0; sections && i < json_array_get_length(sections); i++)
+    if (object_at(sections, i))
+      read_section(object_at(sections, i), r, profile);
+  read_warnings(ro, doc, r);
+}
+
+k2x_error k2x_read_json(const char *path, const k2x_profile *profile, k2x_doc **out,
+                        GError **error) {
+  *out = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new();
+  GError *err = NULL;
+  if (!json_parser_load_from_file(parser, path, &err)) {
+    g_propagate_error(error, err);
+    return K2X_ERR_READ;
+  }
+  JsonNode *root = json_parser_get_root(parser);
+  JsonObject *o = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : NULL;
+  if (g_strcmp0(string_member(o, "schema"), "kaigi2xlsx/1") != 0) {
+    g_set_error(error, K2X_ERROR, K2X_ERR_READ, "not a kaigi2xlsx/1 JSON output");
+    return K2X_ERR_READ;
+  }
+  k2x_doc *doc = k2x_doc_new();
+  JsonObject *source = json_object_has_member(o, "source")
+                           ? json_object_get_object_member(o, "source")
+                           : NULL;
+  doc->file = g_strdup(string_member(source, "file"));
+  doc->sha256 = g_strdup(string_member(source, "sha256"));
+  doc->pages = int_member(source, "pages");
+  g_free(doc->kind);
+  doc->kind = g_strdup(string_member(source, "kind") ? string_member(source, "kind") : "pdf");
+  doc->profile = g_strdup(string_member(o, "profile"));
+  JsonArray *reports = array_member(o, "reports");
+  for (guint i = 0; reports && i < json_array_get_length(reports); i++)
+    if (object_at(reports, i))
+      read_report(object_at(reports, i), doc, profile);
+  read_warnings(o, doc, NULL);
+  *out = doc;
+  return K2X_OK;
+}
