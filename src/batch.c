@@ -186,8 +186,10 @@ static void manifest_note(const k2x_batch *b, JsonObject *manifest, const char *
   json_object_set_string_member(e, "sha256", r->sha256 ? r->sha256 : "");
   json_object_set_string_member(e, "fingerprint", b->fingerprint ? b->fingerprint : "");
   JsonArray *outs = json_array_new();
-  for (const char *const *s = b->outputs; s && *s; s++)
-    json_array_add_string_element(outs, output_of(b, input, *s));
+  for (const char *const *s = b->outputs; s && *s; s++) {
+    g_autofree char *out = output_of(b, input, *s);
+    json_array_add_string_element(outs, out);
+  }
   json_object_set_array_member(e, "outputs", outs);
   json_object_set_object_member(manifest, key, e);
 }

@@ -34,6 +34,42 @@ k2x_error k2x_write_xlsx_opt(const k2x_doc *const *docs, guint n_docs,
                              const k2x_profile *profile, const char *path,
                              const k2x_xlsx_options *options, GError **error);
 
+/* What a CSV file is written in. */
+typedef enum {
+  K2X_CSV_UTF8_BOM = 0, /* UTF-8 after a byte order mark, which Excel needs to read it as such */
+  K2X_CSV_CP932         /* Shift_JIS as Windows has it, for older tools */
+} k2x_csv_encoding;
+
+/* Options of k2x_write_csv; all zero for the defaults. */
+typedef struct {
+  k2x_csv_encoding encoding;
+  gboolean replace;   /* CP932: write 〓 for a character CP932 cannot hold, with a warning,
+                       * instead of failing */
+  guint32 sheet_rows; /* as in k2x_xlsx_options, so that the files follow the sheets */
+} k2x_csv_options;
+
+/* Writes the sheets k2x_write_xlsx writes over docs as CSV files, one per sheet, named
+ * "DIR/STEM.SHEET.csv" after the workbook's sheet (<>"| made '_'), with the same header and
+ * the same values (RFC 4180: CRLF after each record; a field holding a comma, quote, CR or LF
+ * is quoted, its quotes doubled). A text cell starting with = + - @, tab or CR gets a leading
+ * ' so that no spreadsheet takes it for a formula. All files are written to temporary files
+ * first and renamed together: on failure none is left behind. Appends to written (may be
+ * NULL) the path of each file, and to warnings (may be NULL) one message per file where
+ * characters were replaced; both g_malloc'd. options may be NULL for the defaults. Returns
+ * K2X_ERR_WRITE with error set on failure: a file cannot be written, or a character CP932
+ * cannot hold without replace (naming the file, sheet, row, column and character). */
+k2x_error k2x_write_csv(const k2x_doc *const *docs, guint n_docs, const k2x_profile *profile,
+                        const char *dir, const char *stem, const k2x_csv_options *options,
+                        GPtrArray *written, GPtrArray *warnings, GError **error);
+
+/* What k2x_write_csv adds to STEM for each file under profile when no sheet continues
+ * (".報告一覧.csv", ...), so that a batch can name an input's outputs before writing them.
+ * NULL-terminated; caller frees with g_strfreev. */
+char **k2x_csv_suffixes(const k2x_profile *profile);
+
+/* The encoding named "utf-8-bom" or "cp932" (any case). Returns FALSE for another name. */
+gboolean k2x_csv_encoding_from_name(const char *name, k2x_csv_encoding *encoding);
+
 /* What a review draws, one kind per colour of its legend. */
 typedef enum {
   K2X_DRAWN_FURNITURE,    /* a title, label, page number or repeated line (grey) */

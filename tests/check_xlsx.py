@@ -11,6 +11,10 @@
       The shape alone, for unit tests that build their documents in C. --office-csv also
       compares every sheet with the CSV LibreOffice made of it (DIR/BOOK-SHEET.csv), to
       prove another reader finds the same values (xlsx_office.sh).
+  Either mode also takes --csv-dir DIR [--csv-stem STEM] [--csv-encoding utf-8-bom|cp932]:
+      the CSV files kaigi2xlsx wrote of the same docs (DIR/STEM.SHEET.csv, STEM the
+      workbook's name) hold every sheet's values, with the BOM or not, CRLF after each
+      record, and a ' before a text a spreadsheet would take for a formula.
 
 Both modes check every sheet's header row (bold, filled), the frozen first row, the
 autofilter over the used range, column widths, blank rows, number cells and Excel's cell
@@ -22,6 +26,8 @@ Prints each difference and exits 1, or prints one OK line and exits 0.
 
 import argparse
 import configparser
+import csv
+import io
 import json
 import os
 import re
@@ -46,6 +52,14 @@ CUT_MARKER = "…（以下省略）"
 XLSX_CODES = {"cell_truncated", "control_removed"}
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 PART = re.compile(r"^(.*) \((\d+)\)$")
+# What the CSV writer makes of a sheet name for a file name, and what it neutralises.
+FILE_NAME_FORBIDDEN = re.compile(r'[<>"|/\\:*?\x00-\x1f\x7f-\x9f]')
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# glibc's CP932 writes these JIS forms as the code points Windows has, which read back.
+CP932_READS_AS = str.maketrans({"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2014": "\u2015",
+                                "\u2016": "\u2225", "\u00a2": "\uffe0", "\u00a3": "\uffe1",
+                                "\u00ac": "\uffe2", "\u00a5": "\\", "\u203e": "~"})
+QUOTED = re.compile(r'"(?:[^"]|"")*"')
 # libxlsxwriter stores a width w as w plus the cell padding (0.71 at the default font).
 WIDTH_MIN, WIDTH_MAX = 6, 61
 
@@ -226,6 +240,64 @@ def check_office_csv(ck, wb, path, csv_dir):
                 break
 
 
+def csv_file_name(stem, sheet, taken):
+    safe = FILE_NAME_FORBIDDEN.sub("_", sheet)
+    name, n = f"{stem}.{safe}.csv", 2
+    while name.casefold() in taken:
+        name, n = f"{stem}.{safe} ({n}).csv", n + 1
+    taken.add(name.casefold())
+    return name
+
+
+def csv_text(value, encoding):
+    """A cell as the CSV writer writes it and a reader decodes it."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return str(value)
+    # libxlsxwriter stores CR as the escape _x000D_, which Excel reads back and openpyxl not.
+    value = value.replace("_x000D_", "\r")
+    if value.startswith(FORMULA_STARTS):
+        value = "'" + value
+    return value.translate(CP932_READS_AS) if encoding == "cp932" else value
+
+
+def check_csv(ck, wb, csv_dir, stem, encoding):
+    """Every sheet has its CSV file with the same header and values."""
+    taken, names = set(), []
+    for ws in wb.worksheets:
+        name = csv_file_name(stem, ws.title, taken)
+        names.append(name)
+        path = os.path.join(csv_dir, name)
+        if not os.path.exists(path):
+            ck.fail(f"{ws.title}: no CSV file {name}")
+            continue
+        with open(path, "rb") as f:
+            data = f.read()
+        bom = data.startswith(b"\xef\xbb\xbf")
+        ck.equal(f"{name}: byte order mark", bom, encoding == "utf-8-bom")
+        try:
+            text = data[3 if bom else 0:].decode("cp932" if encoding == "cp932" else "utf-8")
+        except UnicodeDecodeError as e:
+            ck.fail(f"{name}: not {encoding}: {e}")
+            continue
+        outside = QUOTED.sub("", text)
+        if re.search(r"\r(?!\n)|(?<!\r)\n", outside) or (text and not text.endswith("\r\n")):
+            ck.fail(f"{name}: a record does not end with CRLF")
+        got = list(csv.reader(io.StringIO(text, newline="")))
+        want = [[csv_text(v, encoding) for v in row] for row in ws.iter_rows(values_only=True)]
+        ck.equal(f"{name}: records", len(got), len(want))
+        for r, (g, w) in enumerate(zip(got, want), start=1):
+            if g != w:
+                ck.fail(f"{name}: record {r}: got {g!r}, want {w!r}")
+                break
+    prefix = f"{stem}."
+    extra = sorted(n for n in os.listdir(csv_dir)
+                   if n.startswith(prefix) and n.endswith(".csv") and n not in names)
+    if extra:
+        ck.fail(f"CSV files of no sheet: {extra}")
+
+
 def load_profile(path):
     """The profile's sections: number → (sheet, is_table, column_names)."""
     cp = configparser.ConfigParser(interpolation=None, delimiters=("=",))
@@ -362,6 +434,11 @@ def main():
                     help="a cell's value; an empty VALUE expects a blank cell")
     ap.add_argument("--office-csv", metavar="DIR",
                     help="compare each sheet with LibreOffice's DIR/BOOK-SHEET.csv")
+    ap.add_argument("--csv-dir", metavar="DIR",
+                    help="compare each sheet with the CSV file DIR/STEM.SHEET.csv")
+    ap.add_argument("--csv-stem", metavar="STEM",
+                    help="the CSV files' stem (default: the workbook's name)")
+    ap.add_argument("--csv-encoding", choices=["utf-8-bom", "cp932"], default="utf-8-bom")
     args = ap.parse_args()
     if bool(args.json) == args.no_json:
         ap.error("give JSON files or --no-json, not both or neither")
@@ -376,6 +453,9 @@ def main():
     check_expectations(ck, wb, args)
     if args.office_csv:
         check_office_csv(ck, wb, args.xlsx, args.office_csv)
+    if args.csv_dir:
+        stem = args.csv_stem or os.path.splitext(os.path.basename(args.xlsx))[0]
+        check_csv(ck, wb, args.csv_dir, stem, args.csv_encoding)
     if args.json:
         docs = []
         for path in args.json:
