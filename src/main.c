@@ -298,8 +298,25 @@ static int write_combined(const options *o, const k2x_profile *profile, GPtrArra
     g_printerr("%s: %s\n", path, error->message);
     return K2X_EXIT_SOME_FAILED;
   }
+  /* With csv among the formats, the combined sheets as CSV too: NAME.SHEET.csv beside it. */
+  if (o->csv) {
+    g_autofree char *dir = g_path_get_dirname(path);
+    g_autofree char *stem = g_path_get_basename(path);
+    char *dot = strrchr(stem, '.');
+    if (dot && dot != stem)
+      *dot = '\0';
+    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
+    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+    if (k2x_write_csv((const k2x_doc *const *)docs->pdata, docs->len, profile, dir, stem,
+                      &o->csv_options, written, warnings, &error)) {
+      g_printerr("%s: %s\n", path, error->message);
+      return K2X_EXIT_SOME_FAILED;
+    }
+    for (guint i = 0; i < warnings->len; i++)
+      g_printerr("%s: warning: %s\n", path, (char *)g_ptr_array_index(warnings, i));
+  }
   if (!o->quiet)
-    g_print("%u inputs → %s\n", docs->len, path);
+    g_print("%u inputs → %s%s\n", docs->len, path, o->csv ? " (and its sheets as CSV)" : "");
   return status;
 }
 

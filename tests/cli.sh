@@ -183,6 +183,10 @@ def cells(path):
 a, b = cells(sys.argv[1]), cells(sys.argv[2])
 sys.exit(0 if a == b and len(a["報告一覧"]) > 1 else 1)
 PY
+expect combined-csv 0 "and its sheets as CSV" -- "$bin" --format xlsx,csv --combined all.xlsx -o "$work/shard/csvall" "$work/shard/in"
+[ -s "$work/shard/csvall/all.報告一覧.csv" ] || { echo "FAIL combined-csv: no all.報告一覧.csv"; failed=1; }
+rows=$(grep -c 'a\.pdf\|g\.pdf' "$work/shard/csvall/all.報告一覧.csv")
+[ "$rows" -ge 2 ] || { echo "FAIL combined-csv: inputs missing from the combined CSV"; failed=1; }
 expect shard-bad 2 "--shard" -- "$bin" --shard 4/3 "$work/in/good.pdf"
 expect merge-alone 2 "--combined" -- "$bin" --merge "$work/shard/s1"
 
