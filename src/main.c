@@ -108,7 +108,7 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
        "Print every source line with what it was taken as (for tuning a profile)", NULL},
       {"version", 0, 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL},
       {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->inputs, NULL, "INPUT…"},
-      {NULL}};
+      G_OPTION_ENTRY_NULL};
   g_autoptr(GOptionContext) ctx = g_option_context_new("— convert meeting PDFs to spreadsheets");
   g_option_context_set_summary(
       ctx, "Converts Japanese ministry meeting PDFs (bundles of regional reports) into a\n"
