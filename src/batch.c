@@ -138,23 +138,23 @@ static gboolean manifest_save(JsonObject *inputs, const char *path) {
   return g_file_set_contents(path, text, -1, NULL);
 }
 
-static char *absolute(const char *path) {
-  return g_canonicalize_filename(path, NULL);
-}
-
-static char *output_of(const k2x_batch *b, const char *input, const char *suffix) {
+char *k2x_batch_output_path(const char *dir, const char *input, const char *suffix) {
   g_autofree char *base = g_path_get_basename(input);
   char *dot = strrchr(base, '.');
   if (dot && dot != base)
     *dot = '\0';
   g_autofree char *name = g_strconcat(base, suffix, NULL);
-  return g_build_filename(b->output_dir, name, NULL);
+  return g_build_filename(dir, name, NULL);
+}
+
+static char *output_of(const k2x_batch *b, const char *input, const char *suffix) {
+  return k2x_batch_output_path(b->output_dir, input, suffix);
 }
 
 /* Current: converted before from the same bytes (size and time), with the same tool,
  * profile and formats, and its outputs are all there. */
 static gboolean is_current(const k2x_batch *b, JsonObject *manifest, const char *input) {
-  g_autofree char *key = absolute(input);
+  g_autofree char *key = g_canonicalize_filename(input, NULL);
   struct stat st;
   if (!json_object_has_member(manifest, key) || g_stat(input, &st) != 0)
     return FALSE;
@@ -174,7 +174,7 @@ static gboolean is_current(const k2x_batch *b, JsonObject *manifest, const char 
 
 static void manifest_note(const k2x_batch *b, JsonObject *manifest, const char *input,
                           const k2x_batch_result *r) {
-  g_autofree char *key = absolute(input);
+  g_autofree char *key = g_canonicalize_filename(input, NULL);
   struct stat st;
   if (!r->ok || g_stat(input, &st) != 0) {
     json_object_remove_member(manifest, key);

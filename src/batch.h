@@ -39,6 +39,9 @@ typedef struct {
   int shard, shards; /* convert only slice shard (1-based) of shards; 0 for all */
 } k2x_batch;
 
+/* The path of input's output with suffix in dir: "dir/NAME.json" for "in/NAME.pdf". */
+char *k2x_batch_output_path(const char *dir, const char *input, const char *suffix);
+
 /* The inputs a list of files and directories stands for: a directory gives its *.pdf and
  * *.txt (recursively with recursive), sorted; files are taken as given. */
 GPtrArray *k2x_batch_collect(char **inputs, gboolean recursive);

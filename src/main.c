@@ -179,12 +179,7 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
 }
 
 static char *output_path(const options *o, const char *input, const char *ext) {
-  g_autofree char *base = g_path_get_basename(input);
-  char *dot = strrchr(base, '.');
-  if (dot && dot != base)
-    *dot = '\0';
-  g_autofree char *name = g_strconcat(base, ext, NULL);
-  return g_build_filename(o->output_dir, name, NULL);
+  return k2x_batch_output_path(o->output_dir, input, ext);
 }
 
 typedef struct {

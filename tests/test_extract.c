@@ -269,12 +269,7 @@ static int pdf_teardown(void **state) {
   fixture *f = *state;
   if (!f)
     return 0;
-  g_autoptr(GDir) d = g_dir_open(f->dir, 0, NULL);
-  for (const char *name; d && (name = g_dir_read_name(d));) {
-    g_autofree char *path = g_build_filename(f->dir, name, NULL);
-    g_unlink(path);
-  }
-  g_rmdir(f->dir);
+  tu_remove_tree(f->dir);
   g_free(f->pdf);
   g_free(f->dir);
   g_free(f);

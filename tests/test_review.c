@@ -44,12 +44,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *f = *state;
-  g_autoptr(GDir) d = g_dir_open(f->dir, 0, NULL);
-  for (const char *name; d && (name = g_dir_read_name(d));) {
-    g_autofree char *path = g_build_filename(f->dir, name, NULL);
-    g_unlink(path);
-  }
-  g_rmdir(f->dir);
+  tu_remove_tree(f->dir);
   k2x_profile_free(f->profile);
   k2x_regions_free(f->regions);
   g_free(f->dir);

@@ -14,6 +14,7 @@
 #include <json-glib/json-glib.h>
 
 #include "profile.h"
+#include "testutil.h"
 #include "writer.h"
 #include "xlsx_limits.h"
 
@@ -36,23 +37,9 @@ static int setup(void **state) {
   return f->dir ? 0 : -1;
 }
 
-/* Removes dir and what the tests put in it, one level of subdirectories deep. */
-static void remove_tree(const char *dir) {
-  g_chmod(dir, 0700);
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  for (const char *name; d && (name = g_dir_read_name(d));) {
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-    if (g_file_test(path, G_FILE_TEST_IS_DIR))
-      remove_tree(path);
-    else
-      g_unlink(path);
-  }
-  g_rmdir(dir);
-}
-
 static int teardown(void **state) {
   fixture *f = *state;
-  remove_tree(f->dir);
+  tu_remove_tree(f->dir);
   k2x_profile_free(f->profile);
   g_free(f->dir);
   g_free(f);

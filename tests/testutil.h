@@ -1,8 +1,10 @@
-/* testutil: glyphs laid out in C, for the stage tests that start from extracted pages. */
+/* testutil: glyphs laid out in C, for the stage tests that start from extracted pages; and
+ * the removal of the temporary directories tests write into. */
 #ifndef K2X_TESTUTIL_H
 #define K2X_TESTUTIL_H
 
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "extract.h"
 
@@ -52,6 +54,20 @@ static inline k2x_line *tu_find_line(const k2x_page *page, const char *prefix) {
       return l;
   }
   return NULL;
+}
+
+/* Removes dir and everything in it (made writable first: a test may have locked it). */
+static inline void tu_remove_tree(const char *dir) {
+  g_chmod(dir, 0700);
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  for (const char *name; d && (name = g_dir_read_name(d));) {
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+      tu_remove_tree(path);
+    else
+      g_unlink(path);
+  }
+  g_rmdir(dir);
 }
 
 #endif
