@@ -297,7 +297,8 @@ static void limit_memory(int mb) {
 }
 
 static gboolean start_child(const k2x_batch *b, GPtrArray *running, guint index,
-                            const char *input, k2x_batch_convert_fn convert, gpointer data) {
+                            const char *input, int threads, k2x_batch_convert_fn convert,
+                            gpointer data) {
   int fds[2];
   if (pipe(fds) != 0)
     return FALSE;
@@ -320,7 +321,7 @@ static gboolean start_child(const k2x_batch *b, GPtrArray *running, guint index,
     limit_memory(b->memory_limit);
     test_fault(input);
     k2x_batch_result r = {0};
-    convert(input, &r, data);
+    convert(input, threads, &r, data);
     result_send(fds[1], &r);
     result_clear(&r);
     fflush(stdout);
@@ -500,10 +501,17 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
   for (guint i = 0; i < n && manifest && !b->force; i++)
     skip[i] = is_current(b, manifest, g_ptr_array_index(files, i));
   g_autoptr(GPtrArray) running = g_ptr_array_new();
+  guint to_start = 0; /* inputs still to convert */
+  for (guint i = 0; i < n; i++)
+    to_start += !skip[i];
   while (printed < n) {
     while (next < n && (skip[next] || (int)running->len < jobs)) {
+      /* The jobs no child holds yet, shared among the inputs left: the last inputs of a
+       * batch, or a lone one, get several. */
+      int threads = skip[next] ? 0 : MAX(1, (jobs - (int)running->len) / (int)to_start);
+      to_start -= !skip[next];
       if (!skip[next] && !start_child(b, running, next, g_ptr_array_index(files, next),
-                                      convert, data)) {
+                                      threads, convert, data)) {
         results[next].message = g_strdup_printf("%s: cannot start a process: %s",
                                                 (char *)g_ptr_array_index(files, next),
                                                 g_strerror(errno));

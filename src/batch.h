@@ -20,8 +20,10 @@ typedef struct {
   char *message; /* the line to print: "FILE: N reports … → outputs" or "FILE: reason" */
 } k2x_batch_result;
 
-/* Converts one input and writes its outputs, filling result; runs in the child. */
-typedef void (*k2x_batch_convert_fn)(const char *input, k2x_batch_result *result,
+/* Converts one input and writes its outputs, filling result; runs in the child. threads is
+ * its share of the jobs: all of them for a lone input, so that one large PDF uses every
+ * core too. */
+typedef void (*k2x_batch_convert_fn)(const char *input, int threads, k2x_batch_result *result,
                                      gpointer data);
 
 typedef struct {

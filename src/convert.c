@@ -1,4 +1,4 @@
-/* convert: runs the stages over one input, holding at most three pages at a time. */
+/* convert: runs the stages over one input, holding a few pages at a time. */
 #include "kaigi.h"
 
 #include "clean.h"
@@ -14,6 +14,131 @@ static void trace_page(FILE *out, const k2x_page *page) {
     fprintf(out, "%3d %6.1f %6.1f %6.1f %6.1f %-12s %s\n", page->number, l->box.x0, l->box.y0,
             l->box.x1, l->box.y1, k2x_role_name(l->role), l->text);
   }
+}
+
+/* Pages in page order: read here one at a time, or extracted ahead by worker threads, each
+ * with its own copy of the source, as a poppler document may not be shared between threads.
+ * Workers take the next page not yet taken, so a slow page does not hold the others up, and
+ * run at most `ahead` pages past the consumer, so memory stays bounded. Cleaning and
+ * segmenting see the same pages in the same order either way, which is why reports that
+ * straddle two workers' pages come out as they do from one. */
+typedef struct page_feed page_feed;
+
+typedef struct {
+  page_feed *feed;
+  k2x_source *src;
+  gboolean owned; /* opened for this worker */
+  GThread *thread;
+} worker;
+
+struct page_feed {
+  k2x_source *src;
+  guint max_glyphs;
+  int n;
+  GArray *workers; /* worker; empty when pages are read in the consumer */
+  GMutex lock;
+  GCond cond;
+  k2x_page **ready; /* ready[i]: page i, extracted and not yet taken */
+  int next;         /* the next page a worker takes */
+  int taken;        /* pages the consumer has taken */
+  int ahead;
+  gboolean stop;
+};
+
+static gpointer work(gpointer data) {
+  worker *w = data;
+  page_feed *f = w->feed;
+  g_mutex_lock(&f->lock);
+  for (;;) {
+    while (!f->stop && f->next < f->n && f->next >= f->taken + f->ahead)
+      g_cond_wait(&f->cond, &f->lock);
+    if (f->stop || f->next >= f->n)
+      break;
+    int i = f->next++;
+    g_mutex_unlock(&f->lock);
+    k2x_page *page = k2x_source_read_page(w->src, i, f->max_glyphs);
+    g_mutex_lock(&f->lock);
+    f->ready[i] = page;
+    g_cond_broadcast(&f->cond);
+  }
+  g_mutex_unlock(&f->lock);
+  return NULL;
+}
+
+static page_feed *feed_new(k2x_source *src, const char *path, const k2x_convert_options *o,
+                           guint max_glyphs) {
+  page_feed *f = g_new0(page_feed, 1);
+  f->src = src;
+  f->max_glyphs = max_glyphs;
+  f->n = k2x_source_page_count(src);
+  f->workers = g_array_new(FALSE, TRUE, sizeof(worker));
+  /* Text pages cost next to nothing to read. */
+  int threads = g_str_equal(k2x_source_kind(src), "pdf") ? MIN(o->threads, f->n) : 0;
+  if (threads < 2)
+    return f;
+  g_mutex_init(&f->lock);
+  g_cond_init(&f->cond);
+  f->ready = g_new0(k2x_page *, f->n);
+  f->ahead = 4 * threads;
+  /* The consumer reads no page itself, so its source serves the first worker. */
+  worker first = {f, src, FALSE, NULL};
+  g_array_append_val(f->workers, first);
+  for (int k = 1; k < threads; k++) {
+    k2x_source *copy = NULL;
+    /* A copy that cannot be opened, or is not the same file any more, only means fewer
+     * workers. */
+    if (k2x_source_open(path, o->password, o->input_encoding, &copy, NULL))
+      break;
+    if (k2x_source_page_count(copy) != f->n ||
+        !g_str_equal(k2x_source_sha256(copy), k2x_source_sha256(src))) {
+      k2x_source_free(copy);
+      break;
+    }
+    worker w = {f, copy, TRUE, NULL};
+    g_array_append_val(f->workers, w);
+  }
+  for (guint k = 0; k < f->workers->len; k++) {
+    worker *w = &g_array_index(f->workers, worker, k);
+    w->thread = g_thread_new("k2x-extract", work, w);
+  }
+  g_debug("%s: %d pages extracted by %u threads", path, f->n, f->workers->len);
+  return f;
+}
+
+static k2x_page *feed_take(page_feed *f, int i) {
+  if (f->workers->len == 0)
+    return k2x_source_read_page(f->src, i, f->max_glyphs);
+  g_mutex_lock(&f->lock);
+  while (!f->ready[i])
+    g_cond_wait(&f->cond, &f->lock);
+  k2x_page *page = f->ready[i];
+  f->ready[i] = NULL;
+  f->taken = i + 1;
+  g_cond_broadcast(&f->cond);
+  g_mutex_unlock(&f->lock);
+  return page;
+}
+
+static void feed_free(page_feed *f) {
+  if (f->workers->len > 0) {
+    g_mutex_lock(&f->lock);
+    f->stop = TRUE;
+    g_cond_broadcast(&f->cond);
+    g_mutex_unlock(&f->lock);
+    for (guint k = 0; k < f->workers->len; k++) {
+      worker *w = &g_array_index(f->workers, worker, k);
+      g_thread_join(w->thread);
+      if (w->owned)
+        k2x_source_free(w->src);
+    }
+    for (int i = 0; i < f->n; i++)
+      k2x_page_free(f->ready[i]);
+    g_mutex_clear(&f->lock);
+    g_cond_clear(&f->cond);
+  }
+  g_free(f->ready);
+  g_array_unref(f->workers);
+  g_free(f);
 }
 
 k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options, k2x_doc **out,
@@ -37,8 +162,9 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
   k2x_segmenter *seg = k2x_segmenter_new(doc, options->profile, options->regions);
   guint max_glyphs = options->max_glyphs ? options->max_glyphs : K2X_MAX_GLYPHS;
   int n = doc->pages, with_text = 0;
-  k2x_page *prev = NULL, *cur = n > 0 ? k2x_source_read_page(src, 0, max_glyphs) : NULL;
-  k2x_page *next = n > 1 ? k2x_source_read_page(src, 1, max_glyphs) : NULL;
+  page_feed *feed = feed_new(src, path, options, max_glyphs);
+  k2x_page *prev = NULL, *cur = n > 0 ? feed_take(feed, 0) : NULL;
+  k2x_page *next = n > 1 ? feed_take(feed, 1) : NULL;
   for (int i = 0; i < n; i++) {
     k2x_clean_page(cur, prev, next, options->profile, options->regions);
     if (cur->lines->len > 0)
@@ -57,9 +183,10 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     k2x_page_free(prev);
     prev = cur;
     cur = next;
-    next = i + 2 < n ? k2x_source_read_page(src, i + 2, max_glyphs) : NULL;
+    next = i + 2 < n ? feed_take(feed, i + 2) : NULL;
   }
   k2x_page_free(prev);
+  feed_free(feed);
   k2x_segmenter_finish(seg);
   k2x_segmenter_free(seg);
 

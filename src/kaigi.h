@@ -18,6 +18,9 @@ typedef struct {
   const char *input_encoding; /* of text input; NULL to detect it */
   FILE *trace;                /* when set, every source line is printed with its role */
   guint max_glyphs;           /* characters a page may hold; 0 for K2X_MAX_GLYPHS */
+  int threads;                /* PDF pages extracted at once, each thread with its own poppler
+                               * document; 0 or 1 for one page at a time. The result does not
+                               * depend on it. */
 } k2x_convert_options;
 
 /* A page with more characters than this is skipped with a page_too_large warning: a real page

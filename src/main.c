@@ -188,12 +188,14 @@ typedef struct {
 } job;
 
 /* Converts one input and writes its outputs (in the batch's child process). */
-static void convert_one(const char *input, k2x_batch_result *result, gpointer data) {
+static void convert_one(const char *input, int threads, k2x_batch_result *result,
+                        gpointer data) {
   const options *o = ((const job *)data)->o;
-  const k2x_convert_options *copt = ((const job *)data)->copt;
+  k2x_convert_options copt = *((const job *)data)->copt;
+  copt.threads = threads;
   g_autoptr(GError) error = NULL;
   k2x_doc *doc = NULL;
-  k2x_error err = k2x_convert_file(input, copt, &doc, &error);
+  k2x_error err = k2x_convert_file(input, &copt, &doc, &error);
   if (err) {
     result->message = g_strdup_printf("%s: %s%s%s", input, k2x_strerror(err),
                                       error ? ": " : "", error ? error->message : "");
@@ -208,18 +210,18 @@ static void convert_one(const char *input, k2x_batch_result *result, gpointer da
   if (o->json && !(err = k2x_write_json(doc, json, &error)))
     g_ptr_array_add(written, json);
   if (!err && o->xlsx &&
-      !(err = k2x_write_xlsx((const k2x_doc *const *)&doc, 1, copt->profile, xlsx, &error)))
+      !(err = k2x_write_xlsx((const k2x_doc *const *)&doc, 1, copt.profile, xlsx, &error)))
     g_ptr_array_add(written, xlsx);
   if (!err && o->csv) {
     g_autofree char *stem = g_path_get_basename(json);
     stem[strlen(stem) - strlen(".json")] = '\0';
-    err = k2x_write_csv((const k2x_doc *const *)&doc, 1, copt->profile, o->output_dir, stem,
+    err = k2x_write_csv((const k2x_doc *const *)&doc, 1, copt.profile, o->output_dir, stem,
                         &o->csv_options, csv, csv_warnings, &error);
     for (guint i = 0; i < csv->len; i++)
       g_ptr_array_add(written, g_ptr_array_index(csv, i));
   }
   if (!err && o->review &&
-      !(err = k2x_write_review(doc, input, copt->password, review, NULL, &error)))
+      !(err = k2x_write_review(doc, input, copt.password, review, NULL, &error)))
     g_ptr_array_add(written, review);
   if (err) {
     /* One input's outputs stand or fall together: what this run wrote goes again. */
@@ -334,8 +336,11 @@ static int run(const options *o) {
     return write_combined(o, profile, jsons);
   }
   k2x_regions *regions = k2x_regions_new_default();
-  k2x_convert_options copt = {profile, regions, o->password, o->input_encoding,
-                              o->trace ? stdout : NULL, 0};
+  k2x_convert_options copt = {.profile = profile,
+                              .regions = regions,
+                              .password = o->password,
+                              .input_encoding = o->input_encoding,
+                              .trace = o->trace ? stdout : NULL};
   job j = {o, &copt};
   g_autoptr(GPtrArray) outputs = g_ptr_array_new();
   if (o->json)

@@ -128,6 +128,30 @@ out=$("$bin" -r --jobs 4 --format json -o "$work/order" "$work/many" 2>/dev/null
 [ "$out" = "a.pdf b.pdf c.pdf d.pdf " ] || { echo "FAIL jobs-order: $out"; failed=1; }
 expect not-recursive 0 "^3 converted" -- "$bin" -q -o "$work/flat" "$work/many"
 
+# One large PDF: with --jobs 4 its pages are extracted by 4 threads, and the outputs equal
+# --jobs 1's, reports running across the pages of different threads included. The bundle
+# repeats sample.spec's reports (some print their label after the body) 8 times.
+mkdir -p "$work/large"
+spec="$here/fixtures/specs/sample.spec"
+{ sed '/^report:/,$d' "$spec"; for _ in 1 2 3 4 5 6 7 8; do sed -n '/^report:/,$p' "$spec"; done; } \
+  >"$work/large/bundle.spec"
+"$gen" "$work/large/bundle.spec" "$work/large/bundle.pdf" "$work/large/bundle.expected.json" ||
+  failed=1
+for j in 1 4; do
+  G_MESSAGES_DEBUG=kaigi2xlsx "$bin" -q --jobs $j --format json,csv -o "$work/large/j$j" \
+    "$work/large/bundle.pdf" >"$work/large/j$j.log" 2>&1 || { echo "FAIL large-jobs-$j"; failed=1; }
+done
+grep -q "pages extracted by 4 threads" "$work/large/j4.log" ||
+  { echo "FAIL large-threads: no 4 extracting threads"; head -3 "$work/large/j4.log"; failed=1; }
+grep -q "pages extracted by 4 threads" "$work/large/j1.log" &&
+  { echo "FAIL large-threads: --jobs 1 used threads"; failed=1; }
+if /usr/bin/python3 "$here/compare_json.py" "$work/large/bundle.expected.json" "$work/large/j4/bundle.json" >/dev/null &&
+   diff -r "$work/large/j1" "$work/large/j4" >/dev/null; then
+  echo "ok   large-jobs-1-4"
+else
+  echo "FAIL large-jobs-1-4: --jobs 4 differs from --jobs 1 or from the expected"; failed=1
+fi
+
 # Incremental: a second run converts nothing; a changed input is converted again, and so is
 # everything with --force; the log has time-stamped lines.
 expect incremental-first 0 "^4 converted, 0 skipped" -- "$bin" -q -r --incremental -o "$work/inc" "$work/many"
