@@ -82,7 +82,9 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
       {"recursive", 'r', 0, G_OPTION_ARG_NONE, &o->recursive,
        "Also take the PDF and text files of subdirectories", NULL},
       {"jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
-       "Convert N inputs at a time (default: the number of processors)", "N"},
+       "Use N processors: N inputs at a time, or N threads extracting the pages of a lone "
+       "PDF (default: all)",
+       "N"},
       {"incremental", 0, 0, G_OPTION_ARG_NONE, &o->incremental,
        "Skip inputs whose outputs are current (a manifest in DIR records them)", NULL},
       {"force", 0, 0, G_OPTION_ARG_NONE, &o->force,
