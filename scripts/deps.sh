@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages kaigi2xlsx needs to build, run and test, when any is missing.
-# Usage: scripts/deps.sh [run|test|office|fuzz]   (test adds what the test suite needs; office
-# only LibreOffice Calc, which the optional xlsx_office test opens every workbook with; fuzz
-# adds clang with libFuzzer and llvm-symbolizer for scripts/fuzz.sh)
+# Usage: scripts/deps.sh [run|test|office|fuzz|bench]   (test adds what the test suite needs;
+# office only LibreOffice Calc, which the optional xlsx_office test opens every workbook with;
+# fuzz adds clang with libFuzzer and llvm-symbolizer for scripts/fuzz.sh; bench the tools
+# scripts/bench.sh compares with: pdftotext, mutool, pdf2txt, and GNU time)
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
@@ -11,6 +12,8 @@ case "${1:-run}" in
   test) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind) ;;
   office) packages=(libreoffice-calc-nogui) ;;
   fuzz) packages+=(clang libclang-rt-dev llvm) ;;
+  bench) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl mupdf-tools
+                    python3-pdfminer time) ;;
 esac
 
 missing=()
