@@ -1,4 +1,5 @@
-/* write_csv: the workbook's sheets as CSV files, one per sheet, with the same values. */
+/* write_csv: the workbook's sheets as CSV files, one per sheet, with the same values, written
+ * a report at a time. */
 #include "writer.h"
 
 #include <errno.h>
@@ -18,19 +19,38 @@
 /* What Windows refuses in a file name that a sheet name may hold. */
 #define FILE_NAME_FORBIDDEN "<>\"|/\\:*?"
 
-/* One CSV file being made in memory, encoded as it goes. */
+/* How text is encoded, shared by the files of one writer. */
 typedef struct {
-  GIConv cd;          /* UTF-8 → CP932; (GIConv)-1 writes UTF-8 as it is */
-  gboolean replace;   /* write REPLACEMENT for what CP932 cannot hold, else fail */
-  char *replacement;  /* REPLACEMENT in CP932 */
-  GString *field;     /* the field being made, UTF-8 */
-  GString *out;       /* the file, encoded */
-  const char *path;   /* the file, for messages */
+  GIConv cd;         /* UTF-8 → CP932; (GIConv)-1 writes UTF-8 as it is */
+  gboolean replace;  /* write REPLACEMENT for what CP932 cannot hold, else fail */
+  char *replacement; /* REPLACEMENT in CP932 */
+  GString *field;    /* the field being made, UTF-8 */
+  GString *out;      /* the record being made, encoded */
+} encoder;
+
+/* One CSV file, a temporary file written record by record until close renames it. */
+typedef struct {
+  encoder *enc;
+  char *path;         /* the file, also for messages */
+  char *tmp;          /* its temporary file; NULL once renamed */
+  FILE *fp;           /* NULL once closed */
   const k2x_sheet *sheet;
+  gboolean started;   /* its header is written */
   guint row, col;     /* the field: row 1 is the header, col is 0-based */
   guint replaced;     /* characters replaced in this file */
   char *first;        /* where the first of them was, for the warning */
 } csv_file;
+
+struct k2x_csv_writer {
+  char *dir;
+  char *stem;
+  encoder enc;
+  gboolean bom;
+  k2x_sheets *sheets; /* the rows to write, a report at a time */
+  GPtrArray *files;   /* csv_file*, one per sheet of sheets, in the same order */
+  GHashTable *taken;  /* file names taken, casefolded */
+  GError *failure;    /* the first failure: every later call returns it */
+};
 
 gboolean k2x_csv_encoding_from_name(const char *name, k2x_csv_encoding *encoding) {
   if (g_ascii_strcasecmp(name, "utf-8-bom") == 0)
@@ -54,17 +74,17 @@ static char *where(const csv_file *f, gunichar c) {
 /* Appends text to the file in its encoding. A character CP932 cannot hold fails the file or,
  * with replace, is written as REPLACEMENT and counted. */
 static gboolean append_encoded(csv_file *f, const char *text, gsize len, GError **error) {
-  if (f->cd == (GIConv)-1) {
-    g_string_append_len(f->out, text, (gssize)len);
+  if (f->enc->cd == (GIConv)-1) {
+    g_string_append_len(f->enc->out, text, (gssize)len);
     return TRUE;
   }
   while (len > 0) {
     gsize read = 0, written = 0;
     g_autoptr(GError) conv_error = NULL;
     g_autofree char *done =
-        g_convert_with_iconv(text, (gssize)len, f->cd, &read, &written, &conv_error);
+        g_convert_with_iconv(text, (gssize)len, f->enc->cd, &read, &written, &conv_error);
     if (done && read == len) {
-      g_string_append_len(f->out, done, (gssize)written);
+      g_string_append_len(f->enc->out, done, (gssize)written);
       return TRUE;
     }
     /* Only an unmappable character is expected: the book's text is valid UTF-8. */
@@ -77,12 +97,12 @@ static gboolean append_encoded(csv_file *f, const char *text, gsize len, GError 
     /* What comes before the character converts on its own. */
     g_clear_pointer(&done, g_free);
     if (read > 0) {
-      done = g_convert_with_iconv(text, (gssize)read, f->cd, NULL, &written, NULL);
+      done = g_convert_with_iconv(text, (gssize)read, f->enc->cd, NULL, &written, NULL);
       if (done)
-        g_string_append_len(f->out, done, (gssize)written);
+        g_string_append_len(f->enc->out, done, (gssize)written);
     }
     gunichar c = g_utf8_get_char(text + read);
-    if (!f->replace) {
+    if (!f->enc->replace) {
       g_autofree char *at = where(f, c);
       g_set_error(error, K2X_ERROR, K2X_ERR_WRITE,
                   "cannot write %s: %s: CP932 has no such character (--csv-replace writes "
@@ -92,7 +112,7 @@ static gboolean append_encoded(csv_file *f, const char *text, gsize len, GError 
     }
     if (f->replaced++ == 0)
       f->first = where(f, c);
-    g_string_append(f->out, f->replacement);
+    g_string_append(f->enc->out, f->enc->replacement);
     gsize skip = read + (gsize)(g_utf8_next_char(text + read) - (text + read));
     text += skip;
     len -= skip;
@@ -103,7 +123,7 @@ static gboolean append_encoded(csv_file *f, const char *text, gsize len, GError 
 /* One field: a text a spreadsheet would run as a formula gets a leading ', and a field with a
  * comma, quote, CR or LF is quoted with its quotes doubled (RFC 4180). */
 static gboolean write_text(csv_file *f, const char *text, GError **error) {
-  GString *field = f->field;
+  GString *field = f->enc->field;
   g_string_truncate(field, 0);
   gboolean quote = strpbrk(text, ",\"\r\n") != NULL;
   if (quote)
@@ -126,30 +146,49 @@ static gboolean write_value(csv_file *f, const k2x_value *v, GError **error) {
   if (v->kind == K2X_VALUE_NUMBER) {
     char shown[G_ASCII_DTOSTR_BUF_SIZE];
     g_ascii_formatd(shown, sizeof shown, "%.15g", v->number);
-    g_string_append(f->out, shown); /* ASCII in both encodings */
+    g_string_append(f->enc->out, shown); /* ASCII in both encodings */
   }
   return TRUE;
 }
 
-/* The sheet as a CSV file in f->out: the header, then its rows, each ending with CRLF. */
-static gboolean write_sheet(csv_file *f, const k2x_sheet *sh, GError **error) {
-  f->sheet = sh;
-  guint n = sh->header->len;
-  for (f->row = 1, f->col = 0; f->col < n; f->col++) {
+/* Writes the record in f->enc->out, CRLF added, to the file. */
+static gboolean put_record(csv_file *f, GError **error) {
+  g_string_append(f->enc->out, "\r\n");
+  if (fwrite(f->enc->out->str, 1, f->enc->out->len, f->fp) != f->enc->out->len) {
+    int saved = errno;
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot write %s: %s", f->path,
+                g_strerror(saved));
+    return FALSE;
+  }
+  g_string_truncate(f->enc->out, 0);
+  return TRUE;
+}
+
+static gboolean write_header(csv_file *f, GError **error) {
+  const k2x_sheet *sh = f->sheet;
+  f->started = TRUE;
+  for (f->row = 1, f->col = 0; f->col < sh->header->len; f->col++) {
     if (f->col > 0)
-      g_string_append_c(f->out, ',');
+      g_string_append_c(f->enc->out, ',');
     if (!write_text(f, g_ptr_array_index(sh->header, f->col), error))
       return FALSE;
   }
-  g_string_append(f->out, "\r\n");
-  for (guint r = 0; r < sh->n_rows; r++) {
-    for (f->row = r + 2, f->col = 0; f->col < n; f->col++) {
+  return put_record(f, error);
+}
+
+/* The batch's rows of the sheet. */
+static gboolean write_rows(csv_file *f, GError **error) {
+  const k2x_sheet *sh = f->sheet;
+  guint first = sh->n_rows - sh->n_new + 2; /* row 1 is the header */
+  for (guint r = 0; r < sh->n_new; r++) {
+    for (f->row = first + r, f->col = 0; f->col < sh->header->len; f->col++) {
       if (f->col > 0)
-        g_string_append_c(f->out, ',');
+        g_string_append_c(f->enc->out, ',');
       if (!write_value(f, k2x_sheet_value(sh, r, f->col), error))
         return FALSE;
     }
-    g_string_append(f->out, "\r\n");
+    if (!put_record(f, error))
+      return FALSE;
   }
   return TRUE;
 }
@@ -177,101 +216,192 @@ static char *file_name(const char *stem, const char *sheet, GHashTable *taken) {
 }
 
 char **k2x_csv_suffixes(const k2x_profile *profile) {
-  g_autoptr(k2x_book) book = k2x_book_new(NULL, 0, profile, 0);
+  g_autoptr(k2x_sheets) sheets = k2x_sheets_new(profile, 0);
   g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   GPtrArray *suffixes = g_ptr_array_new();
-  for (guint i = 0; i < k2x_book_sheet_count(book); i++)
-    g_ptr_array_add(suffixes, file_name("", k2x_book_sheet(book, i)->name, taken));
+  for (guint i = 0; i < k2x_sheets_count(sheets); i++)
+    g_ptr_array_add(suffixes, file_name("", k2x_sheets_sheet(sheets, i)->name, taken));
   g_ptr_array_add(suffixes, NULL);
   return (char **)g_ptr_array_free(suffixes, FALSE);
 }
 
-/* Removes the temporary files not renamed yet and the files renamed already. */
-static void remove_all(GPtrArray *tmps, GPtrArray *paths, guint renamed) {
-  for (guint i = 0; i < tmps->len; i++)
-    g_remove(g_ptr_array_index(i < renamed ? paths : tmps, i));
+static void csv_file_free(gpointer p) {
+  csv_file *f = p;
+  if (f->fp)
+    fclose(f->fp);
+  if (f->tmp)
+    g_remove(f->tmp);
+  g_free(f->tmp);
+  g_free(f->path);
+  g_free(f->first);
+  g_free(f);
+}
+
+/* Creates the file of sh, the next sheet. */
+static gboolean add_file(k2x_csv_writer *w, const k2x_sheet *sh, GError **error) {
+  g_autofree char *name = file_name(w->stem, sh->name, w->taken);
+  csv_file *f = g_new0(csv_file, 1);
+  f->enc = &w->enc;
+  f->sheet = sh;
+  f->path = g_build_filename(w->dir, name, NULL);
+  g_ptr_array_add(w->files, f);
+  f->fp = k2x_writer_temp_open(f->path, &f->tmp, error);
+  if (!f->fp)
+    return FALSE;
+  if (w->bom && fputs(BOM, f->fp) == EOF) {
+    int saved = errno;
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot write %s: %s", f->path,
+                g_strerror(saved));
+    return FALSE;
+  }
+  return TRUE;
+}
+
+/* Writes the batch of w->sheets: new files, headers now known, rows. */
+static gboolean write_batch(k2x_csv_writer *w) {
+  gboolean ok = TRUE;
+  for (guint i = 0; ok && i < k2x_sheets_count(w->sheets); i++) {
+    const k2x_sheet *sh = k2x_sheets_sheet(w->sheets, i);
+    if (i == w->files->len)
+      ok = add_file(w, sh, &w->failure);
+    csv_file *f = g_ptr_array_index(w->files, i);
+    if (ok && !f->started && sh->header)
+      ok = write_header(f, &w->failure);
+    if (ok)
+      ok = write_rows(f, &w->failure);
+  }
+  g_string_truncate(w->enc.out, 0);
+  k2x_sheets_clear(w->sheets);
+  return ok;
+}
+
+static k2x_error failed(k2x_csv_writer *w, GError **error) {
+  g_propagate_error(error, g_error_copy(w->failure));
+  return K2X_ERR_WRITE;
+}
+
+void k2x_csv_writer_abort(k2x_csv_writer *w) {
+  if (!w)
+    return;
+  g_ptr_array_unref(w->files); /* removes what is not renamed */
+  if (w->enc.cd != (GIConv)-1)
+    g_iconv_close(w->enc.cd);
+  g_free(w->enc.replacement);
+  g_string_free(w->enc.field, TRUE);
+  g_string_free(w->enc.out, TRUE);
+  k2x_sheets_free(w->sheets);
+  g_hash_table_unref(w->taken);
+  g_clear_error(&w->failure);
+  g_free(w->dir);
+  g_free(w->stem);
+  g_free(w);
+}
+
+k2x_csv_writer *k2x_csv_writer_open(const char *dir, const char *stem,
+                                    const k2x_profile *profile, const k2x_csv_options *options,
+                                    GError **error) {
+  k2x_csv_options opt = options ? *options : (k2x_csv_options){0};
+  k2x_csv_writer *w = g_new0(k2x_csv_writer, 1);
+  w->dir = g_strdup(dir);
+  w->stem = g_strdup(stem);
+  w->enc = (encoder){.cd = (GIConv)-1, .replace = opt.replace, .field = g_string_new(NULL),
+                     .out = g_string_new(NULL)};
+  w->bom = opt.encoding == K2X_CSV_UTF8_BOM;
+  w->sheets = k2x_sheets_new(profile, opt.sheet_rows);
+  w->files = g_ptr_array_new_with_free_func(csv_file_free);
+  w->taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  if (opt.encoding == K2X_CSV_CP932) {
+    w->enc.cd = g_iconv_open(CP932, "UTF-8");
+    if (w->enc.cd == (GIConv)-1) {
+      g_set_error(error, K2X_ERROR, K2X_ERR_WRITE,
+                  "cannot write CSV in " CP932 ": the system's iconv does not know it");
+      k2x_csv_writer_abort(w);
+      return NULL;
+    }
+    w->enc.replacement = g_convert_with_iconv(REPLACEMENT, -1, w->enc.cd, NULL, NULL, NULL);
+  }
+  if (!write_batch(w)) { /* the files and the headers known from the start */
+    failed(w, error);
+    k2x_csv_writer_abort(w);
+    return NULL;
+  }
+  return w;
+}
+
+k2x_error k2x_csv_writer_add_report(k2x_csv_writer *w, const k2x_doc *doc,
+                                    const k2x_report *report, GError **error) {
+  if (!w->failure) {
+    k2x_sheets_add_report(w->sheets, doc, report);
+    write_batch(w);
+  }
+  return w->failure ? failed(w, error) : K2X_OK;
+}
+
+k2x_error k2x_csv_writer_end_doc(k2x_csv_writer *w, const k2x_doc *doc, GError **error) {
+  if (!w->failure) {
+    k2x_sheets_end_doc(w->sheets, doc);
+    write_batch(w);
+  }
+  return w->failure ? failed(w, error) : K2X_OK;
+}
+
+k2x_error k2x_csv_writer_close(k2x_csv_writer *w, GPtrArray *written, GPtrArray *warnings,
+                               GError **error) {
+  if (!w->failure) {
+    k2x_sheets_finish(w->sheets);
+    write_batch(w);
+  }
+  /* Every file is complete before the first takes its name. */
+  for (guint i = 0; !w->failure && i < w->files->len; i++) {
+    csv_file *f = g_ptr_array_index(w->files, i);
+    FILE *fp = f->fp;
+    f->fp = NULL;
+    k2x_writer_temp_close(fp, f->path, &w->failure);
+  }
+  guint renamed = 0;
+  while (!w->failure && renamed < w->files->len) {
+    csv_file *f = g_ptr_array_index(w->files, renamed);
+    if (!k2x_writer_temp_rename(f->tmp, f->path, &w->failure))
+      break;
+    g_clear_pointer(&f->tmp, g_free);
+    renamed++;
+  }
+  if (w->failure) {
+    /* None or all: the files renamed already go too. */
+    for (guint i = 0; i < renamed; i++)
+      g_remove(((csv_file *)g_ptr_array_index(w->files, i))->path);
+    k2x_error err = failed(w, error);
+    k2x_csv_writer_abort(w);
+    return err;
+  }
+  for (guint i = 0; i < w->files->len; i++) {
+    const csv_file *f = g_ptr_array_index(w->files, i);
+    if (written)
+      g_ptr_array_add(written, g_strdup(f->path));
+    if (warnings && f->replaced > 0)
+      g_ptr_array_add(warnings, g_strdup_printf("%s: %u characters CP932 cannot hold were "
+                                                "written as " REPLACEMENT ", the first at %s",
+                                                f->path, f->replaced, f->first));
+  }
+  k2x_csv_writer_abort(w);
+  return K2X_OK;
 }
 
 k2x_error k2x_write_csv(const k2x_doc *const *docs, guint n_docs, const k2x_profile *profile,
                         const char *dir, const char *stem, const k2x_csv_options *options,
                         GPtrArray *written, GPtrArray *warnings, GError **error) {
-  k2x_csv_options opt = options ? *options : (k2x_csv_options){0};
-  csv_file f = {.cd = (GIConv)-1, .replace = opt.replace};
-  if (opt.encoding == K2X_CSV_CP932) {
-    f.cd = g_iconv_open(CP932, "UTF-8");
-    if (f.cd == (GIConv)-1) {
-      g_set_error(error, K2X_ERROR, K2X_ERR_WRITE,
-                  "cannot write CSV in " CP932 ": the system's iconv does not know it");
-      return K2X_ERR_WRITE;
-    }
-    f.replacement = g_convert_with_iconv(REPLACEMENT, -1, f.cd, NULL, NULL, NULL);
-  }
-  f.field = g_string_new(NULL);
-  f.out = g_string_new(NULL);
-  g_autoptr(k2x_book) book = k2x_book_new(docs, n_docs, profile, opt.sheet_rows);
-  g_autoptr(GHashTable) taken = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GPtrArray) tmps = g_ptr_array_new_with_free_func(g_free);
-  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func(g_free);
-  gboolean ok = TRUE;
-
-  /* Every file is complete in a temporary file before the first takes its name. */
-  for (guint i = 0; ok && i < k2x_book_sheet_count(book); i++) {
-    g_autofree char *name = file_name(stem, k2x_book_sheet(book, i)->name, taken);
-    char *path = g_build_filename(dir, name, NULL);
-    g_ptr_array_add(paths, path);
-    f.path = path;
-    f.replaced = 0;
-    g_clear_pointer(&f.first, g_free);
-    g_string_truncate(f.out, 0);
-    if (opt.encoding == K2X_CSV_UTF8_BOM)
-      g_string_append(f.out, BOM);
-    ok = write_sheet(&f, k2x_book_sheet(book, i), error);
-    char *tmp = ok ? k2x_writer_temp_path(path, error) : NULL;
-    if (!tmp) {
-      g_ptr_array_remove_index(paths, paths->len - 1);
-      ok = FALSE;
-      break;
-    }
-    g_ptr_array_add(tmps, tmp);
-    g_autoptr(GError) set_error = NULL;
-    if (!g_file_set_contents_full(tmp, f.out->str, (gssize)f.out->len,
-                                  G_FILE_SET_CONTENTS_NONE, 0666, &set_error)) {
-      g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot write %s: %s", path,
-                  set_error->message);
-      ok = FALSE;
-    } else if (f.replaced > 0) {
-      g_ptr_array_add(notes, g_strdup_printf("%s: %u characters CP932 cannot hold were written "
-                                             "as " REPLACEMENT ", the first at %s",
-                                             path, f.replaced, f.first));
-    }
-  }
-  guint renamed = 0;
-  for (; ok && renamed < tmps->len; renamed++) {
-    const char *tmp = g_ptr_array_index(tmps, renamed);
-    const char *path = g_ptr_array_index(paths, renamed);
-    if (g_rename(tmp, path) != 0) {
-      int saved = errno;
-      g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot rename %s to %s: %s", tmp, path,
-                  g_strerror(saved));
-      ok = FALSE;
-      break;
-    }
-  }
-  if (!ok)
-    remove_all(tmps, paths, renamed);
-
-  if (f.cd != (GIConv)-1)
-    g_iconv_close(f.cd);
-  g_free(f.replacement);
-  g_free(f.first);
-  g_string_free(f.field, TRUE);
-  g_string_free(f.out, TRUE);
-  if (!ok)
+  k2x_csv_writer *w = k2x_csv_writer_open(dir, stem, profile, options, error);
+  if (!w)
     return K2X_ERR_WRITE;
-  for (guint i = 0; written && i < paths->len; i++)
-    g_ptr_array_add(written, g_strdup(g_ptr_array_index(paths, i)));
-  for (guint i = 0; warnings && i < notes->len; i++)
-    g_ptr_array_add(warnings, g_strdup(g_ptr_array_index(notes, i)));
-  return K2X_OK;
+  for (guint d = 0; d < n_docs; d++) {
+    for (guint i = 0; i < docs[d]->reports->len; i++)
+      if (k2x_csv_writer_add_report(w, docs[d], g_ptr_array_index(docs[d]->reports, i), error))
+        goto fail;
+    if (k2x_csv_writer_end_doc(w, docs[d], error))
+      goto fail;
+  }
+  return k2x_csv_writer_close(w, written, warnings, error);
+fail:
+  k2x_csv_writer_abort(w);
+  return K2X_ERR_WRITE;
 }

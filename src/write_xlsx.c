@@ -1,4 +1,5 @@
-/* write_xlsx: the document model as one workbook for ministry staff, one sheet per view. */
+/* write_xlsx: the document model as one workbook for ministry staff, one sheet per view,
+ * written a report at a time. */
 #include "writer.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 
 #include "sheets.h"
 #include "text.h"
+#include "xlsx_limits.h"
 
 /* Column widths in characters: the widest line plus a margin, never so narrow that the
  * filter button hides a short header, never so wide that a paragraph runs off screen. */
@@ -19,32 +21,45 @@
 
 #define HEADER_FILL 0xDDEBF7
 
-/* One workbook being written. The first error is kept and every later write is skipped. */
+/* A worksheet as it is written: its header row once it is known, then its rows in order. */
 typedef struct {
+  lxw_worksheet *ws;
+  gboolean started; /* its header row is written */
+  gsize *widths;    /* the widest line of each column, header included */
+} part;
+
+/* One workbook being written. The first error is kept and every later write is skipped. */
+struct k2x_xlsx_writer {
+  char *path;
+  char *tmp;
   lxw_workbook *wb;
   lxw_format *header;
   lxw_format *body;
   lxw_error err;
-  char *where; /* what failed, e.g. "sheet 成果, cell F12" */
-} book;
+  char *where;        /* what failed, e.g. "sheet 成果, cell F12" */
+  k2x_sheets *sheets; /* the rows to write, a report at a time */
+  GArray *parts;      /* part, one per sheet of sheets, in the same order */
+  GPtrArray *files;   /* char*: each doc's file name as its cells show it, for the properties */
+};
 
-static void book_fail(book *bk, lxw_error err, const char *format, ...) G_GNUC_PRINTF(3, 4);
+static void book_fail(k2x_xlsx_writer *w, lxw_error err, const char *format, ...)
+    G_GNUC_PRINTF(3, 4);
 
-static void book_fail(book *bk, lxw_error err, const char *format, ...) {
-  if (bk->err)
+static void book_fail(k2x_xlsx_writer *w, lxw_error err, const char *format, ...) {
+  if (w->err)
     return;
   va_list ap;
   va_start(ap, format);
-  bk->err = err;
-  bk->where = g_strdup_vprintf(format, ap);
+  w->err = err;
+  w->where = g_strdup_vprintf(format, ap);
   va_end(ap);
 }
 
-static void cell_fail(book *bk, const k2x_sheet *sh, lxw_row_t row, lxw_col_t col,
+static void cell_fail(k2x_xlsx_writer *w, const k2x_sheet *sh, lxw_row_t row, lxw_col_t col,
                       lxw_error err) {
   char cell[LXW_MAX_CELL_NAME_LENGTH];
   lxw_rowcol_to_cell(cell, row, col);
-  book_fail(bk, err, "sheet %s, cell %s", sh->name, cell);
+  book_fail(w, err, "sheet %s, cell %s", sh->name, cell);
 }
 
 /* Widens *widest to the widest line of text. */
@@ -63,106 +78,231 @@ static void note_width(gsize *widest, const char *text) {
   }
 }
 
-static void write_value(book *bk, const k2x_sheet *sh, lxw_worksheet *ws, lxw_row_t row,
-                        lxw_col_t col, const k2x_value *v, gsize *widest) {
+static void write_value(k2x_xlsx_writer *w, const k2x_sheet *sh, part *p, lxw_row_t row,
+                        lxw_col_t col, const k2x_value *v) {
   lxw_error err = LXW_NO_ERROR;
   if (v->kind == K2X_VALUE_TEXT) {
-    note_width(widest, v->text);
-    err = worksheet_write_string(ws, row, col, v->text, bk->body);
+    note_width(&p->widths[col], v->text);
+    err = worksheet_write_string(p->ws, row, col, v->text, w->body);
   } else if (v->kind == K2X_VALUE_NUMBER) {
     char shown[G_ASCII_DTOSTR_BUF_SIZE];
     g_ascii_formatd(shown, sizeof shown, "%.15g", v->number);
-    note_width(widest, shown);
-    err = worksheet_write_number(ws, row, col, v->number, bk->body);
+    note_width(&p->widths[col], shown);
+    err = worksheet_write_number(p->ws, row, col, v->number, w->body);
   }
   if (err)
-    cell_fail(bk, sh, row, col, err);
+    cell_fail(w, sh, row, col, err);
 }
 
-/* Writes one sheet of the book: the header row (bold, filled, frozen, filtered), the rows,
- * and each column as wide as its widest line. */
-static void write_sheet(book *bk, const k2x_sheet *sh) {
+/* Adds the worksheet of sh, after all the others: in constant memory mode a sheet can only be
+ * appended, which is why a sheet's continuation comes after the fixed sheets. */
+static void add_part(k2x_xlsx_writer *w, const k2x_sheet *sh) {
   /* Called first for its error code: workbook_add_worksheet only returns NULL. */
-  lxw_error err = workbook_validate_sheet_name(bk->wb, sh->name);
-  lxw_worksheet *ws = NULL;
+  lxw_error err = workbook_validate_sheet_name(w->wb, sh->name);
+  part p = {0};
   if (!err) {
-    ws = workbook_add_worksheet(bk->wb, sh->name);
-    if (!ws)
+    p.ws = workbook_add_worksheet(w->wb, sh->name);
+    if (!p.ws)
       err = LXW_ERROR_MEMORY_MALLOC_FAILED;
   }
-  if (err) {
-    book_fail(bk, err, "sheet %s", sh->name);
-    return;
-  }
+  if (err)
+    book_fail(w, err, "sheet %s", sh->name);
+  g_array_append_val(w->parts, p);
+}
+
+/* The header row (bold, filled), which the rows follow. */
+static void write_header(k2x_xlsx_writer *w, const k2x_sheet *sh, part *p) {
   guint n = sh->header->len;
-  g_autofree gsize *widths = g_new0(gsize, n);
-  for (guint c = 0; c < n && !bk->err; c++) {
+  p->started = TRUE;
+  p->widths = g_new0(gsize, n);
+  for (guint c = 0; c < n && !w->err; c++) {
     const char *name = g_ptr_array_index(sh->header, c);
-    note_width(&widths[c], name);
-    err = worksheet_write_string(ws, 0, c, name, bk->header);
+    note_width(&p->widths[c], name);
+    lxw_error err = worksheet_write_string(p->ws, 0, c, name, w->header);
     if (err)
-      cell_fail(bk, sh, 0, c, err);
-  }
-  for (guint r = 0; r < sh->n_rows && !bk->err; r++)
-    for (guint c = 0; c < n && !bk->err; c++)
-      write_value(bk, sh, ws, r + 1, c, k2x_sheet_value(sh, r, c), &widths[c]);
-  for (guint c = 0; c < n && !bk->err; c++) {
-    gsize width = CLAMP(widths[c] + WIDTH_PAD, WIDTH_MIN, WIDTH_MAX);
-    err = worksheet_set_column(ws, c, c, (double)width, bk->body);
-    if (err)
-      book_fail(bk, err, "sheet %s, column %u", sh->name, c + 1);
-  }
-  if (!bk->err && n > 0) {
-    /* With no data rows the filter covers the header alone, so the sheet looks the same. */
-    err = worksheet_autofilter(ws, 0, 0, sh->n_rows, (lxw_col_t)(n - 1));
-    if (err)
-      book_fail(bk, err, "sheet %s, autofilter", sh->name);
-    worksheet_freeze_panes(ws, 1, 0);
+      cell_fail(w, sh, 0, c, err);
   }
 }
 
-static void book_set_properties(book *bk, const k2x_book *views, const k2x_doc *const *docs,
-                                guint n_docs) {
-  g_autoptr(GString) subject = g_string_new(NULL);
-  for (guint d = 0; d < n_docs; d++) {
-    const char *file = docs[d]->file ? k2x_book_text(views, docs[d]->file) : "";
-    g_string_append_printf(subject, "%s%s", d > 0 ? ", " : "", file);
+/* Writes the batch of w->sheets: new sheets, headers now known, rows. */
+static void write_batch(k2x_xlsx_writer *w) {
+  for (guint i = 0; i < k2x_sheets_count(w->sheets) && !w->err; i++) {
+    const k2x_sheet *sh = k2x_sheets_sheet(w->sheets, i);
+    if (i == w->parts->len)
+      add_part(w, sh);
+    part *p = &g_array_index(w->parts, part, i);
+    if (!w->err && !p->started && sh->header)
+      write_header(w, sh, p);
+    guint first = sh->n_rows - sh->n_new + 1; /* below the header */
+    for (guint r = 0; r < sh->n_new && !w->err; r++)
+      for (guint c = 0; c < sh->header->len && !w->err; c++)
+        write_value(w, sh, p, first + r, c, k2x_sheet_value(sh, r, c));
   }
-  const char *first = n_docs > 0 && docs[0]->file ? k2x_book_text(views, docs[0]->file) : "";
+  k2x_sheets_clear(w->sheets);
+}
+
+/* What only the end knows: each column as wide as its widest line, the filter over the rows,
+ * the frozen header. */
+static void finish_part(k2x_xlsx_writer *w, const k2x_sheet *sh, part *p) {
+  guint n = sh->header->len;
+  for (guint c = 0; c < n && !w->err; c++) {
+    gsize width = CLAMP(p->widths[c] + WIDTH_PAD, WIDTH_MIN, WIDTH_MAX);
+    lxw_error err = worksheet_set_column(p->ws, c, c, (double)width, w->body);
+    if (err)
+      book_fail(w, err, "sheet %s, column %u", sh->name, c + 1);
+  }
+  if (!w->err && n > 0) {
+    /* With no data rows the filter covers the header alone, so the sheet looks the same. */
+    lxw_error err = worksheet_autofilter(p->ws, 0, 0, sh->n_rows, (lxw_col_t)(n - 1));
+    if (err)
+      book_fail(w, err, "sheet %s, autofilter", sh->name);
+    worksheet_freeze_panes(p->ws, 1, 0);
+  }
+}
+
+static void book_set_properties(k2x_xlsx_writer *w) {
+  g_autoptr(GString) subject = g_string_new(NULL);
+  for (guint d = 0; d < w->files->len; d++)
+    g_string_append_printf(subject, "%s%s", d > 0 ? ", " : "",
+                           (const char *)g_ptr_array_index(w->files, d));
+  const char *first = w->files->len > 0 ? g_ptr_array_index(w->files, 0) : "";
   g_autofree char *title = NULL;
-  if (n_docs == 0)
+  if (w->files->len == 0)
     title = g_strdup("kaigi2xlsx");
-  else if (n_docs == 1)
+  else if (w->files->len == 1)
     title = g_strdup_printf("kaigi2xlsx: %s", first);
   else
-    title = g_strdup_printf("kaigi2xlsx: %s ほか %u 件", first, n_docs - 1);
+    title = g_strdup_printf("kaigi2xlsx: %s ほか %u 件", first, w->files->len - 1);
   lxw_doc_properties props = {.title = title, .subject = subject->str, .author = "kaigi2xlsx"};
-  lxw_error err = workbook_set_properties(bk->wb, &props);
+  lxw_error err = workbook_set_properties(w->wb, &props);
   if (err)
-    book_fail(bk, err, "document properties");
+    book_fail(w, err, "document properties");
 }
 
-static void book_add_formats(book *bk) {
-  bk->header = workbook_add_format(bk->wb);
-  bk->body = workbook_add_format(bk->wb);
-  if (!bk->header || !bk->body) {
-    book_fail(bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "formats");
+static void book_add_formats(k2x_xlsx_writer *w) {
+  w->header = workbook_add_format(w->wb);
+  w->body = workbook_add_format(w->wb);
+  if (!w->header || !w->body) {
+    book_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "formats");
     return;
   }
-  format_set_bold(bk->header);
-  format_set_bg_color(bk->header, HEADER_FILL);
-  format_set_text_wrap(bk->header);
-  format_set_align(bk->header, LXW_ALIGN_VERTICAL_TOP);
-  format_set_text_wrap(bk->body);
-  format_set_align(bk->body, LXW_ALIGN_VERTICAL_TOP);
+  format_set_bold(w->header);
+  format_set_bg_color(w->header, HEADER_FILL);
+  format_set_text_wrap(w->header);
+  format_set_align(w->header, LXW_ALIGN_VERTICAL_TOP);
+  format_set_text_wrap(w->body);
+  format_set_align(w->body, LXW_ALIGN_VERTICAL_TOP);
 }
 
-static void book_write(book *bk, const k2x_book *views, const k2x_doc *const *docs,
-                       guint n_docs) {
-  book_add_formats(bk);
-  book_set_properties(bk, views, docs, n_docs);
-  for (guint i = 0; i < k2x_book_sheet_count(views) && !bk->err; i++)
-    write_sheet(bk, k2x_book_sheet(views, i));
+static k2x_error failed(k2x_xlsx_writer *w, GError **error) {
+  g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot write %s: %s: %s", w->path, w->where,
+              lxw_strerror(w->err));
+  return K2X_ERR_WRITE;
+}
+
+void k2x_xlsx_writer_abort(k2x_xlsx_writer *w) {
+  if (!w)
+    return;
+  if (w->wb)
+    lxw_workbook_free(w->wb); /* not closed, so nothing is written */
+  if (w->tmp)
+    g_remove(w->tmp);
+  for (guint i = 0; i < w->parts->len; i++)
+    g_free(g_array_index(w->parts, part, i).widths);
+  g_array_unref(w->parts);
+  g_ptr_array_unref(w->files);
+  k2x_sheets_free(w->sheets);
+  g_free(w->where);
+  g_free(w->tmp);
+  g_free(w->path);
+  g_free(w);
+}
+
+k2x_xlsx_writer *k2x_xlsx_writer_open(const char *path, const k2x_profile *profile,
+                                      const k2x_xlsx_options *options, GError **error) {
+  k2x_xlsx_writer *w = g_new0(k2x_xlsx_writer, 1);
+  w->path = g_strdup(path);
+  w->parts = g_array_new(FALSE, TRUE, sizeof(part));
+  w->files = g_ptr_array_new_with_free_func(g_free);
+  w->sheets = k2x_sheets_new(profile, options ? options->sheet_rows : 0);
+  w->tmp = k2x_writer_temp_path(path, error);
+  if (!w->tmp) {
+    k2x_xlsx_writer_abort(w);
+    return NULL;
+  }
+  /* Constant memory: each sheet's rows go to a temporary file as they are written, so that
+   * memory holds one row whatever the document's length. The price: rows in order (so headers
+   * first, widths and filters at the end, a continuing sheet after the others) and inline
+   * strings, which repeat the file name, prefecture and area on every row instead of sharing
+   * them, for a bigger file. */
+  lxw_workbook_options lxw_options = {.constant_memory = LXW_TRUE};
+  w->wb = workbook_new_opt(w->tmp, &lxw_options);
+  if (!w->wb)
+    book_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "new workbook");
+  else
+    book_add_formats(w);
+  write_batch(w); /* the sheets and the headers known from the start */
+  if (w->err) {
+    failed(w, error);
+    k2x_xlsx_writer_abort(w);
+    return NULL;
+  }
+  return w;
+}
+
+k2x_error k2x_xlsx_writer_add_report(k2x_xlsx_writer *w, const k2x_doc *doc,
+                                     const k2x_report *report, GError **error) {
+  if (!w->err) {
+    k2x_sheets_add_report(w->sheets, doc, report);
+    write_batch(w);
+  }
+  return w->err ? failed(w, error) : K2X_OK;
+}
+
+k2x_error k2x_xlsx_writer_end_doc(k2x_xlsx_writer *w, const k2x_doc *doc, GError **error) {
+  if (!w->err) {
+    k2x_sheets_end_doc(w->sheets, doc);
+    write_batch(w);
+    char *file = NULL;
+    if (doc->file)
+      k2x_xlsx_text_fit(doc->file, &file, NULL);
+    g_ptr_array_add(w->files, file ? file : g_strdup(doc->file ? doc->file : ""));
+  }
+  return w->err ? failed(w, error) : K2X_OK;
+}
+
+k2x_error k2x_xlsx_writer_close(k2x_xlsx_writer *w, GError **error) {
+  if (!w->err) {
+    k2x_sheets_finish(w->sheets);
+    write_batch(w);
+  }
+  for (guint i = 0; i < w->parts->len && !w->err; i++)
+    finish_part(w, k2x_sheets_sheet(w->sheets, i), &g_array_index(w->parts, part, i));
+  if (!w->err)
+    book_set_properties(w);
+  if (!w->err) {
+    errno = 0;
+    w->err = workbook_close(w->wb);
+    int saved = errno;
+    w->wb = NULL; /* closed and freed, written or not */
+    /* libxlsxwriter names only its own error; the system's says why (a full disk). */
+    if (w->err && saved)
+      w->where = g_strdup_printf("closing the workbook (%s)", g_strerror(saved));
+    else if (w->err)
+      w->where = g_strdup("closing the workbook");
+  }
+  if (w->err) {
+    k2x_error err = failed(w, error);
+    k2x_xlsx_writer_abort(w);
+    return err;
+  }
+  if (!k2x_writer_temp_rename(w->tmp, w->path, error)) {
+    k2x_xlsx_writer_abort(w);
+    return K2X_ERR_WRITE;
+  }
+  g_clear_pointer(&w->tmp, g_free); /* renamed: nothing to remove */
+  k2x_xlsx_writer_abort(w);
+  return K2X_OK;
 }
 
 k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_profile *profile,
@@ -173,46 +313,18 @@ k2x_error k2x_write_xlsx(const k2x_doc *const *docs, guint n_docs, const k2x_pro
 k2x_error k2x_write_xlsx_opt(const k2x_doc *const *docs, guint n_docs,
                              const k2x_profile *profile, const char *path,
                              const k2x_xlsx_options *options, GError **error) {
-  g_autofree char *tmp = k2x_writer_temp_path(path, error);
-  if (!tmp)
+  k2x_xlsx_writer *w = k2x_xlsx_writer_open(path, profile, options, error);
+  if (!w)
     return K2X_ERR_WRITE;
-  /* Not constant-memory: its inline strings would repeat the file name, prefecture and area
-   * on every row instead of sharing them. */
-  lxw_workbook_options lxw_options = {.constant_memory = LXW_FALSE};
-  book bk = {.wb = workbook_new_opt(tmp, &lxw_options)};
-  /* Kept until the workbook is closed, as the sheets' names are its. */
-  k2x_book *views = k2x_book_new(docs, n_docs, profile, options ? options->sheet_rows : 0);
-  if (!bk.wb)
-    book_fail(&bk, LXW_ERROR_MEMORY_MALLOC_FAILED, "new workbook");
-  else
-    book_write(&bk, views, docs, n_docs);
-  if (!bk.err) {
-    errno = 0;
-    bk.err = workbook_close(bk.wb);
-    int saved = errno;
-    /* libxlsxwriter names only its own error; the system's says why (a full disk). */
-    if (bk.err && saved)
-      bk.where = g_strdup_printf("closing the workbook (%s)", g_strerror(saved));
-    else if (bk.err)
-      bk.where = g_strdup("closing the workbook");
-  } else if (bk.wb) {
-    lxw_workbook_free(bk.wb); /* not closed, so nothing is written */
+  for (guint d = 0; d < n_docs; d++) {
+    for (guint i = 0; i < docs[d]->reports->len; i++)
+      if (k2x_xlsx_writer_add_report(w, docs[d], g_ptr_array_index(docs[d]->reports, i), error))
+        goto fail;
+    if (k2x_xlsx_writer_end_doc(w, docs[d], error))
+      goto fail;
   }
-  k2x_book_free(views);
-
-  if (bk.err) {
-    g_remove(tmp);
-    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot write %s: %s: %s", path, bk.where,
-                lxw_strerror(bk.err));
-    g_free(bk.where);
-    return K2X_ERR_WRITE;
-  }
-  if (g_rename(tmp, path) != 0) {
-    int saved = errno;
-    g_remove(tmp);
-    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot rename %s to %s: %s", tmp, path,
-                g_strerror(saved));
-    return K2X_ERR_WRITE;
-  }
-  return K2X_OK;
+  return k2x_xlsx_writer_close(w, error);
+fail:
+  k2x_xlsx_writer_abort(w);
+  return K2X_ERR_WRITE;
 }

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -31,4 +32,46 @@ char *k2x_writer_temp_path(const char *path, GError **error) {
     return NULL;
   }
   return tmp;
+}
+
+FILE *k2x_writer_temp_open(const char *path, char **tmp, GError **error) {
+  *tmp = k2x_writer_temp_path(path, error);
+  if (!*tmp)
+    return NULL;
+  FILE *fp = fopen(*tmp, "wb");
+  if (!fp) {
+    int saved = errno;
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot write %s: %s", path,
+                g_strerror(saved));
+    g_remove(*tmp);
+    g_clear_pointer(tmp, g_free);
+  }
+  return fp;
+}
+
+gboolean k2x_writer_temp_close(FILE *fp, const char *path, GError **error) {
+  errno = 0;
+  gboolean ok = fflush(fp) == 0 && !ferror(fp);
+  /* As g_file_set_contents does: a crash after the rename must not leave an empty file where
+   * the old one was. */
+  if (ok && g_file_test(path, G_FILE_TEST_EXISTS))
+    ok = fsync(fileno(fp)) == 0;
+  int saved = errno;
+  if (fclose(fp) != 0 && ok) {
+    ok = FALSE;
+    saved = errno;
+  }
+  if (!ok)
+    g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot write %s: %s", path,
+                g_strerror(saved ? saved : EIO));
+  return ok;
+}
+
+gboolean k2x_writer_temp_rename(const char *tmp, const char *path, GError **error) {
+  if (g_rename(tmp, path) == 0)
+    return TRUE;
+  int saved = errno;
+  g_set_error(error, K2X_ERROR, K2X_ERR_WRITE, "cannot rename %s to %s: %s", tmp, path,
+              g_strerror(saved));
+  return FALSE;
 }

@@ -7,10 +7,12 @@
       table and list sheets.
   check_xlsx.py BOOK.xlsx --no-json [--expect-rows SHEET=N,...] [--expect-sheets NAME ...]
                 [--expect-header SHEET=H1,H2,...] [--expect-property NAME=VALUE]
-                [--expect-cell SHEET!A1=VALUE] [--office-csv DIR]
-      The shape alone, for unit tests that build their documents in C. --office-csv also
-      compares every sheet with the CSV LibreOffice made of it (DIR/BOOK-SHEET.csv), to
-      prove another reader finds the same values (xlsx_office.sh).
+                [--expect-cell SHEET!A1=VALUE] [--same-as BOOK.xlsx] [--office-csv DIR]
+      The shape alone, for unit tests that build their documents in C. --same-as compares
+      every sheet's values, widths, filter and frozen row, and the document properties,
+      with another workbook (one written report by report with one written whole).
+      --office-csv also compares every sheet with the CSV LibreOffice made of it
+      (DIR/BOOK-SHEET.csv), to prove another reader finds the same values (xlsx_office.sh).
   Either mode also takes --csv-dir DIR [--csv-stem STEM] [--csv-encoding utf-8-bom|cp932]:
       the CSV files kaigi2xlsx wrote of the same docs (DIR/STEM.SHEET.csv, STEM the
       workbook's name) hold every sheet's values, with the BOM or not, CRLF after each
@@ -18,8 +20,10 @@
 
 Both modes check every sheet's header row (bold, filled), the frozen first row, the
 autofilter over the used range, column widths, blank rows, number cells and Excel's cell
-limit. A sheet "NAME (2)", "NAME (3)" ... right after NAME with NAME's header continues it
-(the writer's answer to Excel's row limit); the JSON mode reads the parts as one sheet. The
+limit. A sheet "NAME (2)", "NAME (3)" ... after NAME with NAME's header continues it (the
+writer's answer to Excel's row limit; written as rows come, a part follows the sheets there
+are by then), as does a table's with more columns (a later row grew wider); the JSON mode
+reads the parts as one sheet. The
 warnings only the workbook has (XLSX_CODES) are left out of the comparison with the JSON.
 Prints each difference and exits 1, or prints one OK line and exits 0.
 """
@@ -113,19 +117,27 @@ def data_rows(ws):
     return [list(r) for r in ws.iter_rows(min_row=2, values_only=True)]
 
 
+def continues(header, before):
+    """Whether a sheet with header continues one with header before: the same header, or a
+    table's with more columns (its rows grew wider)."""
+    return header == before or (
+        len(header) > len(before) >= 7 and before[-2:] == ["頁", "終了頁"]
+        and header[:len(before) - 2] == before[:-2] and header[-2:] == before[-2:])
+
+
 def sheet_parts(wb):
-    """{sheet: [its worksheet, then the ones continuing it]}, in workbook order."""
+    """{sheet: [its worksheet, then the ones continuing it]}, in workbook order. A part comes
+    after the sheet it continues, not always next to it: the writer adds it when the sheet
+    runs out of rows, after the sheets there are by then."""
     parts = {}
-    last = None
     for ws in wb.worksheets:
         m = PART.match(ws.title)
-        if (m and last is not None and m.group(1) == last
-                and int(m.group(2)) == len(parts[last]) + 1
-                and header_of(ws) == header_of(parts[last][0])):
-            parts[last].append(ws)
+        base = m.group(1) if m else None
+        if (base in parts and int(m.group(2)) == len(parts[base]) + 1
+                and continues(header_of(ws), header_of(parts[base][-1]))):
+            parts[base].append(ws)
             continue
-        last = ws.title
-        parts[last] = [ws]
+        parts[ws.title] = [ws]
     return parts
 
 
@@ -215,6 +227,34 @@ def check_expectations(ck, wb, args):
             got = wb[sheet][ref].value
             got = got if got is None or isinstance(got, str) else str(got)
             ck.equal(f"{sheet}!{ref}", got, want if want else None)
+
+
+def check_same(ck, wb, other_path):
+    """The workbook holds what the one at other_path holds: sheets, values, column widths,
+    filters, frozen rows and document properties."""
+    other = openpyxl.load_workbook(other_path)
+    ck.equal("sheets (as the other book)", wb.sheetnames, other.sheetnames)
+    for ws in wb.worksheets:
+        if ws.title not in other.sheetnames:
+            continue
+        was = other[ws.title]
+        got = [list(r) for r in ws.iter_rows(values_only=True)]
+        want = [list(r) for r in was.iter_rows(values_only=True)]
+        ck.equal(f"{ws.title}: rows (as the other book)", len(got), len(want))
+        for r, (g, w) in enumerate(zip(got, want), start=1):
+            if g != w:
+                ck.fail(f"{ws.title}: row {r}: got {g!r}, the other book {w!r}")
+                break
+        ck.equal(f"{ws.title}: autofilter (as the other book)", ws.auto_filter.ref,
+                 was.auto_filter.ref)
+        ck.equal(f"{ws.title}: freeze panes (as the other book)", ws.freeze_panes,
+                 was.freeze_panes)
+        widths = {k: d.width for k, d in ws.column_dimensions.items()}
+        ck.equal(f"{ws.title}: column widths (as the other book)", widths,
+                 {k: d.width for k, d in was.column_dimensions.items()})
+    for name in ("title", "subject", "creator"):
+        ck.equal(f"property {name} (as the other book)", getattr(wb.properties, name),
+                 getattr(other.properties, name))
 
 
 def check_office_csv(ck, wb, path, csv_dir):
@@ -317,23 +357,31 @@ def load_profile(path):
 
 
 def table_columns(docs, number, profile_names):
-    """The writer's rule: the first printed header, else the profile's names, else 欄N."""
-    printed, n = None, len(profile_names)
-    for _, report, s in walk(docs):
-        if s["number"] != number or "table" not in s:
-            continue
-        if printed is None and s["table"]["header"]:
-            printed = s["table"]["header"]
-        for row in s["table"]["rows"]:
-            n = max(n, len(row["cells"]))
-    n = max(n, len(printed or []))
-    names = []
-    for i in range(n):
-        name = printed[i] if printed and i < len(printed) else ""
-        if not name and i < len(profile_names):
-            name = profile_names[i]
-        names.append(name or f"欄{i + 1}")
-    return names
+    """The writer's rule: the first report that has the section with a printed header or rows
+    fixes the columns — its first printed header, else the profile's names, else 欄N, as many
+    as the widest of those and of its rows; a later, wider row adds columns, named the same
+    way after its report's printed header."""
+    def widen(columns, printed, n):
+        for i in range(len(columns), n):
+            name = excel_text(printed[i]) if printed and i < len(printed) else ""
+            if not name and i < len(profile_names):
+                name = profile_names[i]
+            columns.append(name or f"欄{i + 1}")
+        return columns
+
+    columns = None
+    for doc in docs:
+        for report in doc["reports"]:
+            tables = [s["table"] for s in report["sections"]
+                      if s["number"] == number and "table" in s]
+            printed = next((t["header"] for t in tables if t["header"]), None)
+            widest = max((len(row["cells"]) for t in tables for row in t["rows"]), default=0)
+            if columns is None and any(t["header"] or t["rows"] for t in tables):
+                columns = widen([], printed,
+                                max(widest, len(profile_names), len(printed or [])))
+            elif columns is not None and widest > len(columns):
+                columns = widen(columns, printed, widest)
+    return columns if columns is not None else widen([], None, len(profile_names))
 
 
 def walk(docs):
@@ -376,6 +424,11 @@ def check_json(ck, wb, docs, profile):
 
     for number, (sheet, is_table, names) in profile.items():
         rows = part_rows(parts, sheet)
+        if is_table:
+            # Parts after a wider row have more columns: pad the narrower ones' cells.
+            columns = table_columns(docs, number, names)
+            rows = [row[:5] + row[5:-2] + [None] * (len(columns) + 7 - len(row)) + row[-2:]
+                    for row in rows]
         want_rows = []
         for doc, r, s in walk(docs):
             if s["number"] != number:
@@ -383,7 +436,6 @@ def check_json(ck, wb, docs, profile):
             keys = [cell(doc["source"]["file"]), r["index"], cell(r["region"]["prefecture"]),
                     cell(r["region"]["area"])]
             if is_table:
-                columns = table_columns(docs, number, names)
                 for i, row in enumerate(s.get("table", {}).get("rows", []), start=1):
                     cells = [cell(c) for c in row["cells"]]
                     cells += [None] * (len(columns) - len(cells))
@@ -392,9 +444,8 @@ def check_json(ck, wb, docs, profile):
                 for i, it in enumerate(s["items"], start=1):
                     want_rows.append(keys + [i, cell(it["text"]), blank(it["page"])])
         if is_table:
-            ck.equal(f"{sheet}: header", header_of(wb[sheet]),
-                     KEYS + ["行No"] + [excel_text(c) for c in table_columns(docs, number, names)]
-                     + ["頁", "終了頁"])
+            ck.equal(f"{sheet}: header", header_of(parts[sheet][-1]),
+                     KEYS + ["行No"] + [excel_text(c) for c in columns] + ["頁", "終了頁"])
         ck.equal(f"{sheet}: data rows", len(rows), len(want_rows))
         for i, (got, want) in enumerate(zip(rows, want_rows), start=2):
             ck.equal(f"{sheet}: row {i}", got, want)
@@ -404,14 +455,15 @@ def check_json(ck, wb, docs, profile):
     n_all += sum(len(s["items"]) for _, _, s in walk(docs))
     ck.equal("全項目: data rows", len(part_rows(parts, "全項目")), n_all)
 
+    # Each report's warnings, then the doc's own, known at its end.
     want_warnings = []
     for doc in docs:
         f = cell(doc["source"]["file"])
-        want_warnings += [[f, None, blank(w["page"]), cell(w["code"]), cell(w["message"])]
-                          for w in doc["warnings"]]
         for r in doc["reports"]:
             want_warnings += [[f, r["index"], blank(w["page"]), cell(w["code"]),
                                cell(w["message"])] for w in r["warnings"]]
+        want_warnings += [[f, None, blank(w["page"]), cell(w["code"]), cell(w["message"])]
+                          for w in doc["warnings"]]
     rows = [row for row in warning_rows if row[3] not in XLSX_CODES]
     ck.equal("警告: data rows", len(rows), len(want_warnings))
     for i, (got, want) in enumerate(zip(rows, want_warnings), start=2):
@@ -432,6 +484,8 @@ def main():
                     help="a document property: title, subject, creator")
     ap.add_argument("--expect-cell", action="append", metavar="SHEET!A1=VALUE",
                     help="a cell's value; an empty VALUE expects a blank cell")
+    ap.add_argument("--same-as", metavar="BOOK",
+                    help="the same sheets, values, widths, filters and properties as BOOK")
     ap.add_argument("--office-csv", metavar="DIR",
                     help="compare each sheet with LibreOffice's DIR/BOOK-SHEET.csv")
     ap.add_argument("--csv-dir", metavar="DIR",
@@ -451,6 +505,8 @@ def main():
         return 1
     check_shape(ck, wb)
     check_expectations(ck, wb, args)
+    if args.same_as:
+        check_same(ck, wb, args.same_as)
     if args.office_csv:
         check_office_csv(ck, wb, args.xlsx, args.office_csv)
     if args.csv_dir:

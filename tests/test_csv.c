@@ -1,6 +1,7 @@
 /* test_csv: the CSV writer — the workbook's sheets as files, RFC 4180 quoting and CRLF, the
  * BOM, formulas neutralised, CP932 (read back, unmappable characters), one input's files
- * written all or none — and the sheets both spreadsheet writers share. */
+ * written all or none, the same bytes written whole or report by report — and the sheets
+ * both spreadsheet writers share. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -370,18 +371,25 @@ static void test_csv_encoding_names(void **state) {
   assert_false(k2x_csv_encoding_from_name("", &e));
 }
 
-/* The shared sheets: blank cells for "" and page 0, numbers as numbers, fitted text. */
-static void test_csv_book_values(void **state) {
+/* The shared sheets, a batch per report: blank cells for "" and page 0, numbers as numbers,
+ * fitted text; a table sheet's header waits for its first table, or the end. */
+static void test_csv_sheets_values(void **state) {
   fixture *f = *state;
   k2x_doc *d = doc_build("book.pdf");
-  const k2x_doc *docs[] = {d};
-  k2x_book *book = k2x_book_new(docs, 1, f->profile, 0);
-  assert_int_equal(k2x_book_sheet_count(book), 7);
-  const k2x_sheet *sh = k2x_book_sheet(book, 2);
+  k2x_report *r = g_ptr_array_index(d->reports, 0);
+  k2x_sheets *sheets = k2x_sheets_new(f->profile, 0);
+  assert_int_equal(k2x_sheets_count(sheets), 7);
+  assert_null(k2x_sheets_sheet(sheets, 1)->header);
+  assert_int_equal(k2x_sheets_sheet(sheets, 2)->header->len, 7);
+
+  k2x_sheets_add_report(sheets, d, r);
+  assert_int_equal(k2x_sheets_count(sheets), 7);
+  const k2x_sheet *sh = k2x_sheets_sheet(sheets, 2);
   assert_string_equal(sh->name, "成果");
   assert_string_equal(sh->base, "成果");
   assert_int_equal(sh->header->len, 7);
   assert_int_equal(sh->n_rows, 6);
+  assert_int_equal(sh->n_new, 6);
   const k2x_value *v = k2x_sheet_value(sh, 5, 5);
   assert_int_equal(v->kind, K2X_VALUE_TEXT);
   assert_string_equal(v->text, "制御文字");
@@ -389,26 +397,179 @@ static void test_csv_book_values(void **state) {
   v = k2x_sheet_value(sh, 5, 4);
   assert_int_equal(v->kind, K2X_VALUE_NUMBER);
   assert_true(v->number == 6);
-  /* A report without an area leaves 圏域等 blank. */
-  k2x_report *r = g_ptr_array_index(d->reports, 0);
-  assert_string_equal(k2x_book_text(book, r->region.area), "津軽圏域");
-  k2x_book_free(book);
+  assert_string_equal(k2x_sheet_value(k2x_sheets_sheet(sheets, 0), 0, 3)->text, "津軽圏域");
+  /* The printed header fixed the table's columns. */
+  const GPtrArray *header = k2x_sheets_sheet(sheets, 1)->header;
+  assert_int_equal(header->len, 9);
+  assert_string_equal(g_ptr_array_index(header, 5), "令和２年度の達成目標");
+  /* The report's warning (the control character) is in the batch; the doc's comes at its
+   * end. */
+  const k2x_sheet *warnings = k2x_sheets_sheet(sheets, 6);
+  assert_int_equal(warnings->n_new, 1);
+  assert_string_equal(k2x_sheet_value(warnings, 0, 3)->text, "control_removed");
+
+  k2x_sheets_end_doc(sheets, d);
+  assert_int_equal(sh->n_new, 0);
+  assert_int_equal(sh->n_rows, 6);
+  assert_int_equal(warnings->n_new, 1);
+  assert_int_equal(warnings->n_rows, 2);
+  assert_string_equal(k2x_sheet_value(warnings, 0, 3)->text, "page_no_text");
+  assert_int_equal(k2x_sheet_value(warnings, 0, 1)->kind, K2X_VALUE_BLANK);
+  k2x_sheets_clear(sheets);
+  assert_int_equal(warnings->n_new, 0);
+  k2x_sheets_free(sheets);
+
+  /* With no table anywhere, the end gives the table sheet the profile's names. */
+  sheets = k2x_sheets_new(f->profile, 0);
+  k2x_sheets_end_doc(sheets, d);
+  k2x_sheets_finish(sheets);
+  header = k2x_sheets_sheet(sheets, 1)->header;
+  assert_int_equal(header->len, 9);
+  assert_string_equal(g_ptr_array_index(header, 5), "達成目標");
+  k2x_sheets_free(sheets);
+
+  /* A report without an area leaves 圏域等 blank. Two rows a sheet, the header and one row:
+   * 成果's six rows take six sheets, added after the profile's. */
   set_string(&r->region.area, "");
-  book = k2x_book_new(docs, 1, f->profile, 2);
-  sh = k2x_book_sheet(book, 0);
-  assert_int_equal(k2x_sheet_value(sh, 0, 3)->kind, K2X_VALUE_BLANK);
-  /* Two rows a sheet: the header and one row; 成果's six rows take six sheets. */
+  sheets = k2x_sheets_new(f->profile, 2);
+  k2x_sheets_add_report(sheets, d, r);
+  assert_int_equal(k2x_sheet_value(k2x_sheets_sheet(sheets, 0), 0, 3)->kind, K2X_VALUE_BLANK);
   guint parts = 0;
-  for (guint i = 0; i < k2x_book_sheet_count(book); i++) {
-    const k2x_sheet *p = k2x_book_sheet(book, i);
+  for (guint i = 0; i < k2x_sheets_count(sheets); i++) {
+    const k2x_sheet *p = k2x_sheets_sheet(sheets, i);
     if (strcmp(p->base, "成果") == 0) {
+      assert_true(i == 2 || i >= 7);
       parts++;
       assert_int_equal(p->n_rows, 1);
+      assert_int_equal(p->n_new, 1);
     }
   }
   assert_int_equal(parts, 6);
-  k2x_book_free(book);
+  k2x_sheets_free(sheets);
   k2x_doc_free(d);
+}
+
+/* Writes docs (n of them) into dir report by report, freeing each report as soon as it is
+ * written and giving each doc's own warnings at its end, as the converter does. */
+static void stream_docs(k2x_doc **docs, guint n, const k2x_profile *profile, const char *dir,
+                        const char *stem, const k2x_csv_options *options, GPtrArray *written,
+                        GPtrArray *warnings) {
+  GError *error = NULL;
+  k2x_csv_writer *w = k2x_csv_writer_open(dir, stem, profile, options, &error);
+  if (!w)
+    fail_msg("k2x_csv_writer_open: %s", error->message);
+  for (guint d = 0; d < n; d++) {
+    k2x_doc *doc = docs[d];
+    while (doc->reports->len > 0) {
+      if (k2x_csv_writer_add_report(w, doc, g_ptr_array_index(doc->reports, 0), &error))
+        fail_msg("k2x_csv_writer_add_report: %s", error->message);
+      g_ptr_array_remove_index(doc->reports, 0);
+    }
+    if (k2x_csv_writer_end_doc(w, doc, &error))
+      fail_msg("k2x_csv_writer_end_doc: %s", error->message);
+  }
+  if (k2x_csv_writer_close(w, written, warnings, &error))
+    fail_msg("k2x_csv_writer_close: %s", error->message);
+}
+
+/* Fails unless dirs a and b hold the same files, byte for byte. */
+static void assert_same_files(const char *a, const char *b) {
+  g_autoptr(GDir) da = g_dir_open(a, 0, NULL);
+  guint n = 0;
+  for (const char *name; (name = g_dir_read_name(da)); n++) {
+    gsize la = 0, lb = 0;
+    g_autofree char *x = read_file(a, name, &la);
+    g_autofree char *y = read_file(b, name, &lb);
+    if (la != lb || memcmp(x, y, la) != 0)
+      fail_msg("%s differs between %s and %s", name, a, b);
+  }
+  g_autoptr(GDir) db = g_dir_open(b, 0, NULL);
+  guint m = 0;
+  while (g_dir_read_name(db))
+    m++;
+  assert_int_equal(n, m);
+}
+
+/* Two docs in CP932 with replacements, sheets of three rows: written report by report, the
+ * files are byte for byte those of the whole-doc call, with the same warnings. */
+static void test_csv_stream_same_bytes(void **state) {
+  fixture *f = *state;
+  k2x_csv_options opt = {.encoding = K2X_CSV_CP932, .replace = TRUE, .sheet_rows = 3};
+  g_autofree char *whole = g_build_filename(f->dir, "whole", NULL);
+  g_autofree char *stream = g_build_filename(f->dir, "stream", NULL);
+  g_mkdir(whole, 0700);
+  g_mkdir(stream, 0700);
+  GPtrArray *written[2], *warnings[2];
+  for (int i = 0; i < 2; i++) {
+    written[i] = g_ptr_array_new_with_free_func(g_free);
+    warnings[i] = g_ptr_array_new_with_free_func(g_free);
+  }
+  for (int pass = 0; pass < 2; pass++) {
+    k2x_doc *docs[] = {doc_unmappable(), doc_build("b.pdf")};
+    if (pass == 0) {
+      GError *error = NULL;
+      assert_int_equal(k2x_write_csv((const k2x_doc *const *)docs, 2, f->profile, whole, "x",
+                                     &opt, written[0], warnings[0], &error),
+                       K2X_OK);
+    } else {
+      stream_docs(docs, 2, f->profile, stream, "x", &opt, written[1], warnings[1]);
+    }
+    k2x_doc_free(docs[0]);
+    k2x_doc_free(docs[1]);
+  }
+  assert_same_files(whole, stream);
+  assert_int_equal(written[0]->len, written[1]->len);
+  assert_true(written[0]->len > 7);
+  assert_int_equal(warnings[0]->len, warnings[1]->len);
+  assert_true(warnings[0]->len > 0);
+  for (guint i = 0; i < warnings[0]->len; i++) {
+    const char *w0 = g_ptr_array_index(warnings[0], i), *w1 = g_ptr_array_index(warnings[1], i);
+    assert_true(g_str_has_prefix(w0, whole) && g_str_has_prefix(w1, stream));
+    assert_string_equal(w0 + strlen(whole), w1 + strlen(stream));
+  }
+  for (int i = 0; i < 2; i++) {
+    g_ptr_array_unref(written[i]);
+    g_ptr_array_unref(warnings[i]);
+  }
+}
+
+/* Aborted, or failing half way, the writer leaves no file; nor does one not created. */
+static void test_csv_stream_abort(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("a.pdf");
+  GError *error = NULL;
+  k2x_csv_writer *w = k2x_csv_writer_open(f->dir, "a", f->profile, NULL, &error);
+  assert_non_null(w);
+  assert_int_equal(k2x_csv_writer_add_report(w, d, g_ptr_array_index(d->reports, 0), &error),
+                   K2X_OK);
+  k2x_csv_writer_abort(w);
+  k2x_csv_writer_abort(NULL);
+  assert_dir_holds(f->dir, NULL);
+  k2x_doc_free(d);
+
+  /* A failure keeps the writer to be closed, which fails again and removes everything. */
+  d = doc_unmappable();
+  k2x_csv_options opt = {.encoding = K2X_CSV_CP932};
+  w = k2x_csv_writer_open(f->dir, "kanji", f->profile, &opt, &error);
+  assert_non_null(w);
+  assert_int_equal(k2x_csv_writer_add_report(w, d, g_ptr_array_index(d->reports, 0), &error),
+                   K2X_ERR_WRITE);
+  g_clear_error(&error);
+  assert_int_equal(k2x_csv_writer_end_doc(w, d, &error), K2X_ERR_WRITE);
+  g_clear_error(&error);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
+  assert_int_equal(k2x_csv_writer_close(w, written, NULL, &error), K2X_ERR_WRITE);
+  assert_non_null(strstr(error->message, "U+20BB7"));
+  g_clear_error(&error);
+  assert_int_equal(written->len, 0);
+  assert_dir_holds(f->dir, NULL);
+  k2x_doc_free(d);
+
+  g_autofree char *missing = g_build_filename(f->dir, "no-such-dir", NULL);
+  assert_null(k2x_csv_writer_open(missing, "a", f->profile, NULL, &error));
+  assert_non_null(strstr(error->message, missing));
+  g_error_free(error);
+  assert_dir_holds(f->dir, NULL);
 }
 
 int main(void) {
@@ -423,7 +584,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_csv_missing_dir, setup, teardown),
       cmocka_unit_test_setup_teardown(test_csv_file_names, setup, teardown),
       cmocka_unit_test(test_csv_encoding_names),
-      cmocka_unit_test_setup_teardown(test_csv_book_values, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_csv_sheets_values, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_csv_stream_same_bytes, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_csv_stream_abort, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
-/* Unit tests for read_json: a JSON output read back is the doc that was written. */
+/* Unit tests for the JSON: written whole or report by report, the same bytes; read back
+ * (read_json), the doc that was written. */
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <glib/gstdio.h>
@@ -105,10 +107,128 @@ static void test_json_not_ours(void **state) {
   g_rmdir(dir);
 }
 
+/* Fails if dir holds any file. */
+static void assert_dir_empty(const char *dir) {
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  assert_non_null(d);
+  const char *name = g_dir_read_name(d);
+  if (name)
+    fail_msg("unexpected file left in %s: %s", dir, name);
+}
+
+/* Written report by report, each report freed at once and the doc's own warnings known only
+ * at the end (as the converter does), the JSON is byte for byte the whole-doc call's. */
+static void test_json_stream_same_bytes(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("k2x-json-XXXXXX", NULL);
+  g_autofree char *a = g_build_filename(dir, "a.json", NULL);
+  g_autofree char *b = g_build_filename(dir, "b.json", NULL);
+  k2x_doc *doc = doc_build();
+  g_autofree char *whole = write_to_string(doc, a);
+  k2x_doc_free(doc);
+
+  doc = doc_build();
+  g_ptr_array_set_size(doc->warnings, 0);
+  GError *error = NULL;
+  k2x_json_writer *w = k2x_json_writer_open(doc, b, &error);
+  assert_non_null(w);
+  while (doc->reports->len > 0) {
+    assert_int_equal(k2x_json_writer_add_report(w, g_ptr_array_index(doc->reports, 0), &error),
+                     K2X_OK);
+    g_ptr_array_remove_index(doc->reports, 0);
+  }
+  k2x_doc_add_warning(doc, "no_text_layer", 3, "page %d has no text layer", 3);
+  assert_int_equal(k2x_json_writer_close(w, doc, &error), K2X_OK);
+  assert_null(error);
+  k2x_doc_free(doc);
+  g_autofree char *streamed = NULL;
+  assert_true(g_file_get_contents(b, &streamed, NULL, NULL));
+  assert_string_equal(streamed, whole);
+  g_unlink(a);
+  g_unlink(b);
+  g_rmdir(dir);
+}
+
+/* The layout is json-glib's for the whole document, as before the JSON was streamed. */
+static void test_json_layout(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("k2x-json-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "empty.json", NULL);
+  k2x_doc *doc = k2x_doc_new();
+  doc->file = g_strdup("empty.pdf");
+  g_autofree char *text = write_to_string(doc, path);
+  assert_string_equal(text, "{\n"
+                            " \"schema\" : \"kaigi2xlsx/1\",\n"
+                            " \"source\" : {\n"
+                            "  \"file\" : \"empty.pdf\",\n"
+                            "  \"sha256\" : \"\",\n"
+                            "  \"pages\" : 0,\n"
+                            "  \"kind\" : \"pdf\"\n"
+                            " },\n"
+                            " \"profile\" : null,\n"
+                            " \"reports\" : [],\n"
+                            " \"warnings\" : []\n"
+                            "}");
+  k2x_report *r = k2x_doc_add_report(doc);
+  r->page_first = r->page_last = 1;
+  k2x_doc_add_warning(doc, "no_text_layer", 1, "page 1");
+  g_free(text);
+  text = write_to_string(doc, path);
+  assert_non_null(strstr(text, " \"reports\" : [\n"
+                               "  {\n"
+                               "   \"index\" : 1,\n"
+                               "   \"pages\" : [\n"
+                               "    1,\n"
+                               "    1\n"
+                               "   ],\n"
+                               "   \"title\" : null,\n"));
+  assert_true(g_str_has_suffix(text, "   \"warnings\" : []\n"
+                                     "  }\n"
+                                     " ],\n"
+                                     " \"warnings\" : [\n"
+                                     "  {\n"
+                                     "   \"code\" : \"no_text_layer\",\n"
+                                     "   \"page\" : 1,\n"
+                                     "   \"message\" : \"page 1\"\n"
+                                     "  }\n"
+                                     " ]\n"
+                                     "}"));
+  k2x_doc_free(doc);
+  g_unlink(path);
+  g_rmdir(dir);
+}
+
+/* Aborted, or not created, the JSON leaves nothing behind. */
+static void test_json_stream_abort(void **state) {
+  (void)state;
+  g_autofree char *dir = g_dir_make_tmp("k2x-json-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename(dir, "x.json", NULL);
+  k2x_doc *doc = doc_build();
+  GError *error = NULL;
+  k2x_json_writer *w = k2x_json_writer_open(doc, path, &error);
+  assert_non_null(w);
+  assert_int_equal(k2x_json_writer_add_report(w, g_ptr_array_index(doc->reports, 0), &error),
+                   K2X_OK);
+  k2x_json_writer_abort(w);
+  k2x_json_writer_abort(NULL);
+  assert_dir_empty(dir);
+  g_autofree char *missing = g_build_filename(dir, "no-such-dir", "x.json", NULL);
+  assert_null(k2x_json_writer_open(doc, missing, &error));
+  assert_true(g_error_matches(error, K2X_ERROR, K2X_ERR_WRITE));
+  assert_non_null(strstr(error->message, missing));
+  g_error_free(error);
+  assert_dir_empty(dir);
+  k2x_doc_free(doc);
+  g_rmdir(dir);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_json_round_trip),
       cmocka_unit_test(test_json_not_ours),
+      cmocka_unit_test(test_json_stream_same_bytes),
+      cmocka_unit_test(test_json_layout),
+      cmocka_unit_test(test_json_stream_abort),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -432,12 +433,13 @@ static void test_write_long_cell_truncated(void **state) {
   for (int i = 0; i < 32760; i++)
     g_string_append(want, "あ");
   g_string_append(want, K2X_XLSX_CUT_MARKER);
-  /* One warning for the item, although both 成果 and 全項目 show it. */
+  /* One warning for the item, although both 成果 and 全項目 show it; the first report's
+   * warnings come first. */
   check_xlsx(path, "--expect-rows", "成果=4,全項目=14,警告=3", "--expect-cell", want->str,
-             "--expect-cell", "警告!D3=cell_truncated", "--expect-cell",
-             "警告!E3=節2 項目3: 37768 文字あり、Excel のセルの上限 32767 文字を超えるため、"
+             "--expect-cell", "警告!D2=cell_truncated", "--expect-cell",
+             "警告!E2=節2 項目3: 37768 文字あり、Excel のセルの上限 32767 文字を超えるため、"
              "末尾を「…（以下省略）」としました（JSON には全文があります）",
-             "--expect-cell", "警告!B3=1", "--expect-cell", "警告!C3=2",
+             "--expect-cell", "警告!B2=1", "--expect-cell", "警告!C2=2",
              "--expect-cell", "報告一覧!K2=1", "--expect-cell", "報告一覧!K3=1", NULL);
   g_string_free(want, TRUE);
   check_xlsx_json(path, json);
@@ -531,18 +533,20 @@ static void test_write_control_removed(void **state) {
              "--expect-cell", "報告一覧!E2=青森県（津軽圏域）", "--expect-cell",
              "報告一覧!K2=3", "--expect-cell", TABLE_SHEET "!G2=年４回開催した。",
              "--expect-cell", "成果!F4=・改行\tと\n改行",
-             /* The doc's own warning, then the file name's. */
-             "--expect-cell", "警告!D3=control_removed", "--expect-cell", "警告!B3=",
-             "--expect-cell",
-             "警告!E3=ファイル名: XML で使えない制御文字 1 個をセルから除きました"
+             /* Each report's warnings, then (known at its end) the doc's own and the file
+              * name's. */
+             "--expect-cell", "警告!E2=地域ラベル: XML で使えない制御文字 1 個をセルから除きました"
              "（JSON には残っています）",
-             "--expect-cell", "警告!E4=地域ラベル: XML で使えない制御文字 1 個をセルから除きました"
+             "--expect-cell", "警告!E3=節1 行1 列2: XML で使えない制御文字 1 個をセルから除きました"
              "（JSON には残っています）",
-             "--expect-cell", "警告!E5=節1 行1 列2: XML で使えない制御文字 1 個をセルから除きました"
+             "--expect-cell", "警告!E4=節2 項目3: XML で使えない制御文字 2 個をセルから除きました"
              "（JSON には残っています）",
-             "--expect-cell", "警告!E6=節2 項目3: XML で使えない制御文字 2 個をセルから除きました"
+             "--expect-cell", "警告!C4=2", "--expect-cell", "警告!D5=region_inferred",
+             "--expect-cell", "警告!D6=page_no_text", "--expect-cell", "警告!D7=control_removed",
+             "--expect-cell", "警告!B7=", "--expect-cell",
+             "警告!E7=ファイル名: XML で使えない制御文字 1 個をセルから除きました"
              "（JSON には残っています）",
-             "--expect-cell", "警告!C6=2", "--expect-cell", "警告!D7=region_inferred", NULL);
+             NULL);
   check_xlsx_json(path, json);
 
   /* The JSON escapes what it must and keeps every character. */
@@ -553,7 +557,8 @@ static void test_write_control_removed(void **state) {
 }
 
 /* Sheets of three rows: the rest of a sheet continues on "NAME (2)", "NAME (3)" ... with the
- * same header, filter and frozen row; a sheet that its rows fill exactly does not continue. */
+ * same header, filter and frozen row, added after the sheets there are by then (rows are
+ * written as they come); a sheet that its rows fill exactly does not continue. */
 static void test_write_rows_continue(void **state) {
   fixture *f = *state;
   k2x_doc *d = doc_build("rows.pdf");
@@ -565,9 +570,9 @@ static void test_write_rows_continue(void **state) {
   GError *error = NULL;
   assert_int_equal(k2x_write_json(d, json, &error), K2X_OK);
   k2x_doc_free(d);
-  check_xlsx(path, "--expect-sheets", "報告一覧", TABLE_SHEET, "成果", "成果 (2)", "課題",
-             "取組方針", "取組方針 (2)", "全項目", "全項目 (2)", "全項目 (3)", "全項目 (4)",
-             "全項目 (5)", "全項目 (6)", "全項目 (7)", "警告", "--expect-rows",
+  /* Report 1 fills 全項目 to its fifth part, report 2 continues 成果, 取組方針 and 全項目. */
+  check_xlsx(path, "--expect-sheets", DEFAULT_SHEETS, "全項目 (2)", "全項目 (3)", "全項目 (4)",
+             "全項目 (5)", "成果 (2)", "取組方針 (2)", "全項目 (6)", "全項目 (7)", "--expect-rows",
              "報告一覧=2," TABLE_SHEET "=2,成果=2,成果 (2)=1,課題=1,取組方針=2,取組方針 (2)=1,"
              "全項目=2,全項目 (2)=2,全項目 (6)=2,全項目 (7)=1,警告=2",
              "--expect-header", "成果 (2)=ファイル,報告No,都道府県,圏域等,項目No,内容,頁",
@@ -587,6 +592,139 @@ static void test_write_rows_continue(void **state) {
   check_xlsx(path1, "--expect-sheets", DEFAULT_SHEETS, "--expect-rows", DOC_ROWS, NULL);
 }
 
+/* Hands every report of doc to w, then ends the doc, freeing each report as soon as it is
+ * written, as the converter does: nothing the writer keeps may point into a report. The doc's
+ * own warnings come last, as a converter knows them only at the end. */
+static void stream_doc(k2x_xlsx_writer *w, k2x_doc *doc) {
+  GError *error = NULL;
+  g_autoptr(GPtrArray) late = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < doc->warnings->len; i++) {
+    const k2x_warning *wn = g_ptr_array_index(doc->warnings, i);
+    g_ptr_array_add(late, g_strdup_printf("%s\t%d\t%s", wn->code, wn->page, wn->message));
+  }
+  g_ptr_array_set_size(doc->warnings, 0);
+  while (doc->reports->len > 0) {
+    if (k2x_xlsx_writer_add_report(w, doc, g_ptr_array_index(doc->reports, 0), &error))
+      fail_msg("k2x_xlsx_writer_add_report: %s", error->message);
+    g_ptr_array_remove_index(doc->reports, 0);
+  }
+  for (guint i = 0; i < late->len; i++) {
+    g_auto(GStrv) parts = g_strsplit(g_ptr_array_index(late, i), "\t", 3);
+    k2x_doc_add_warning(doc, parts[0], atoi(parts[1]), "%s", parts[2]);
+  }
+  if (k2x_xlsx_writer_end_doc(w, doc, &error))
+    fail_msg("k2x_xlsx_writer_end_doc: %s", error->message);
+}
+
+/* doc_build with what fitting must change: control characters in the file name, the label and
+ * an item, and an item over a cell's limit. */
+static k2x_doc *doc_fitted(const char *file) {
+  k2x_doc *d = doc_build(file);
+  k2x_report *r = g_ptr_array_index(d->reports, 0);
+  set_string(&r->label, "青森県\x0b（津軽圏域）");
+  k2x_section *s = g_ptr_array_index(r->sections, 1);
+  k2x_section_add_item(s, "・", "・改\x02行", 2);
+  g_autofree char *long_text = repeat("あ", K2X_XLSX_CELL_MAX + 10, "");
+  k2x_section_add_item(s, "", long_text, 2);
+  return d;
+}
+
+/* Three docs (one without reports), sheets of four rows: written report by report, each
+ * report freed at once, the workbook holds what the whole-doc call writes. */
+static void test_write_stream_same_as_whole(void **state) {
+  fixture *f = *state;
+  k2x_xlsx_options options = {.sheet_rows = 4};
+  k2x_doc *docs[3];
+  for (int pass = 0; pass < 2; pass++) {
+    docs[0] = doc_fitted("ctl\x01.pdf");
+    docs[1] = k2x_doc_new();
+    docs[1]->file = g_strdup("none.pdf");
+    k2x_doc_add_warning(docs[1], "no_report", 0, "報告がありません");
+    docs[2] = doc_build("R3.pdf");
+    g_autofree char *path =
+        g_build_filename(f->dir, pass == 0 ? "whole.xlsx" : "stream.xlsx", NULL);
+    if (pass == 0) {
+      write_opt_ok((const k2x_doc *const *)docs, 3, f->profile, path, &options);
+    } else {
+      GError *error = NULL;
+      k2x_xlsx_writer *w = k2x_xlsx_writer_open(path, f->profile, &options, &error);
+      assert_non_null(w);
+      for (int d = 0; d < 3; d++)
+        stream_doc(w, docs[d]);
+      if (k2x_xlsx_writer_close(w, &error))
+        fail_msg("k2x_xlsx_writer_close: %s", error->message);
+    }
+    for (int d = 0; d < 3; d++)
+      k2x_doc_free(docs[d]);
+  }
+  g_autofree char *whole = g_build_filename(f->dir, "whole.xlsx", NULL);
+  g_autofree char *stream = g_build_filename(f->dir, "stream.xlsx", NULL);
+  check_xlsx(stream, "--same-as", whole, "--expect-property",
+             "title=kaigi2xlsx: ctl.pdf ほか 2 件", "--expect-property",
+             "subject=ctl.pdf, none.pdf, R3.pdf", "--expect-cell", "警告!E2=地域ラベル: "
+             "XML で使えない制御文字 1 個をセルから除きました（JSON には残っています）",
+             NULL);
+}
+
+/* An aborted workbook leaves nothing, whether rows were written or not. */
+static void test_write_stream_abort(void **state) {
+  fixture *f = *state;
+  g_autofree char *path = g_build_filename(f->dir, "aborted.xlsx", NULL);
+  GError *error = NULL;
+  k2x_xlsx_writer_abort(k2x_xlsx_writer_open(path, f->profile, NULL, &error));
+  assert_null(error);
+  assert_dir_holds(f->dir, NULL);
+  k2x_doc *d = doc_build("a.pdf");
+  k2x_xlsx_writer *w = k2x_xlsx_writer_open(path, f->profile, NULL, &error);
+  assert_non_null(w);
+  assert_int_equal(k2x_xlsx_writer_add_report(w, d, g_ptr_array_index(d->reports, 0), &error),
+                   K2X_OK);
+  k2x_xlsx_writer_abort(w);
+  k2x_xlsx_writer_abort(NULL);
+  k2x_doc_free(d);
+  assert_dir_holds(f->dir, NULL);
+  /* One that cannot be created says so and leaves nothing either. */
+  g_autofree char *missing = g_build_filename(f->dir, "no-such-dir", "x.xlsx", NULL);
+  assert_null(k2x_xlsx_writer_open(missing, f->profile, NULL, &error));
+  assert_true(g_error_matches(error, K2X_ERROR, K2X_ERR_WRITE));
+  assert_non_null(strstr(error->message, missing));
+  g_error_free(error);
+  assert_dir_holds(f->dir, NULL);
+}
+
+/* The table's columns are fixed by the first report with a table; a later report's wider
+ * rows (a JSON of another profile) continue the sheet with the wider header, named after that
+ * report's printed header. */
+static void test_write_table_widens(void **state) {
+  fixture *f = *state;
+  k2x_doc *d = doc_build("wide.pdf");
+  k2x_report *r = g_ptr_array_index(d->reports, 1);
+  k2x_section *s = k2x_report_add_section(r, 1, "令和３年度の達成目標・取組状況", TRUE);
+  const char *const printed[] = {"目標", "状況", "評価"};
+  for (guint i = 0; i < G_N_ELEMENTS(printed); i++)
+    g_ptr_array_add(s->header, g_strdup(printed[i]));
+  k2x_row *row = k2x_section_add_row(s, 3);
+  row_fill(row, 3, 3, "相談体制を整える", "整えた");
+  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 2))->text, "達成");
+  const k2x_doc *docs[] = {d};
+  g_autofree char *path = g_build_filename(f->dir, "wide.xlsx", NULL);
+  write_ok(docs, 1, f->profile, path);
+  g_autofree char *json = g_build_filename(f->dir, "wide.json", NULL);
+  GError *error = NULL;
+  assert_int_equal(k2x_write_json(d, json, &error), K2X_OK);
+  k2x_doc_free(d);
+  check_xlsx(path, "--expect-sheets", DEFAULT_SHEETS, TABLE_SHEET " (2)", "--expect-rows",
+             TABLE_SHEET "=2," TABLE_SHEET " (2)=1,全項目=16", "--expect-header",
+             TABLE_SHEET "=ファイル,報告No,都道府県,圏域等,行No,令和２年度の達成目標,取組状況,"
+                         "頁,終了頁",
+             "--expect-header",
+             TABLE_SHEET " (2)=ファイル,報告No,都道府県,圏域等,行No,令和２年度の達成目標,"
+                         "取組状況,評価,頁,終了頁",
+             "--expect-cell", TABLE_SHEET " (2)!H2=達成", "--expect-cell", "全項目!H17=評価",
+             NULL);
+  check_xlsx_json(path, json);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_write_workbook_read_back, setup, teardown),
@@ -601,6 +739,9 @@ int main(void) {
       cmocka_unit_test(test_write_text_fit),
       cmocka_unit_test_setup_teardown(test_write_control_removed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_rows_continue, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_stream_same_as_whole, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_stream_abort, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_table_widens, setup, teardown),
   };
   /* Workbooks kept from an earlier run would be opened again as if this run wrote them. */
   const char *keep = g_getenv("K2X_KEEP_XLSX");
