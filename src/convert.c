@@ -141,6 +141,21 @@ static void feed_free(page_feed *f) {
   g_free(f);
 }
 
+/* Complete reports on their way out when the caller streams them. */
+typedef struct {
+  const k2x_convert_options *options;
+  k2x_doc *doc;
+  k2x_error err; /* the first error of on_report; later reports are only released */
+  GError *error;
+} handover;
+
+static void hand_over(k2x_report *report, gpointer data) {
+  handover *h = data;
+  if (!h->err)
+    h->err = h->options->on_report(h->doc, report, h->options->on_report_data, &h->error);
+  k2x_doc_release_report(h->doc, report);
+}
+
 k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options, k2x_doc **out,
                            GError **error) {
   *out = NULL;
@@ -158,14 +173,18 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
   doc->profile = g_strdup(options->profile->name);
 
   /* Repeated headers are found by looking at the neighbouring pages, so the window is the
-   * previous, current and next page; nothing else is kept. */
+   * previous, current and next page; nothing else is kept, and with on_report neither are
+   * the reports already complete. */
   k2x_segmenter *seg = k2x_segmenter_new(doc, options->profile, options->regions);
+  handover h = {options, doc, K2X_OK, NULL};
+  if (options->on_report)
+    k2x_segmenter_set_report_fn(seg, hand_over, &h);
   guint max_glyphs = options->max_glyphs ? options->max_glyphs : K2X_MAX_GLYPHS;
   int n = doc->pages, with_text = 0;
   page_feed *feed = feed_new(src, path, options, max_glyphs);
   k2x_page *prev = NULL, *cur = n > 0 ? feed_take(feed, 0) : NULL;
   k2x_page *next = n > 1 ? feed_take(feed, 1) : NULL;
-  for (int i = 0; i < n; i++) {
+  for (int i = 0; i < n && !h.err; i++) {
     k2x_clean_page(cur, prev, next, options->profile, options->regions);
     if (cur->lines->len > 0)
       with_text++;
@@ -180,16 +199,25 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     k2x_segmenter_add_page(seg, cur);
     if (options->trace)
       trace_page(options->trace, cur);
+    if (options->on_report)
+      g_ptr_array_set_size(doc->marks, 0);
     k2x_page_free(prev);
     prev = cur;
     cur = next;
     next = i + 2 < n ? feed_take(feed, i + 2) : NULL;
   }
   k2x_page_free(prev);
+  k2x_page_free(cur); /* left when on_report failed */
+  k2x_page_free(next);
   feed_free(feed);
   k2x_segmenter_finish(seg);
   k2x_segmenter_free(seg);
 
+  if (h.err) {
+    g_propagate_error(error, h.error);
+    k2x_doc_free(doc);
+    return h.err;
+  }
   if (with_text == 0) {
     if (n == 0)
       g_set_error(error, K2X_ERROR, K2X_ERR_NO_TEXT, "the document has no pages");
@@ -198,7 +226,7 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     k2x_doc_free(doc);
     return K2X_ERR_NO_TEXT;
   }
-  if (doc->reports->len == 0) {
+  if (doc->report_count == 0) {
     g_set_error(error, K2X_ERROR, K2X_ERR_NO_REPORTS,
                 "no section heading of profile %s found", options->profile->name);
     k2x_doc_free(doc);

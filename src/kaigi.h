@@ -11,6 +11,11 @@
 #include "region.h"
 #include "writer.h"
 
+/* Takes a complete report (region settled) as the conversion finds it, e.g. to write it out.
+ * An error stops the conversion, which returns it. */
+typedef k2x_error (*k2x_report_fn)(const k2x_doc *doc, const k2x_report *report, gpointer data,
+                                   GError **error);
+
 typedef struct {
   const k2x_profile *profile; /* required */
   const k2x_regions *regions; /* required */
@@ -21,16 +26,22 @@ typedef struct {
   int threads;                /* PDF pages extracted at once, each thread with its own poppler
                                * document; 0 or 1 for one page at a time. The result does not
                                * depend on it. */
+  k2x_report_fn on_report;    /* NULL: the doc keeps its reports. Else each report is handed
+                               * to it and then released (k2x_doc_release_report), and so are
+                               * the marks, which only a review draws: memory stays flat
+                               * however long the document. */
+  gpointer on_report_data;
 } k2x_convert_options;
 
 /* A page with more characters than this is skipped with a page_too_large warning: a real page
  * holds a few thousand, a hostile one millions. */
 #define K2X_MAX_GLYPHS 200000
 
-/* Converts the PDF (or pdftotext text) at path: extract → clean → segment, one page at a time. On success *out
- * gets a doc the caller frees with k2x_doc_free. On failure returns the error (K2X_ERR_READ,
- * K2X_ERR_PDF, K2X_ERR_ENCRYPTED, K2X_ERR_ENCODING, K2X_ERR_NO_TEXT, K2X_ERR_NO_REPORTS) with error set, and
- * *out is NULL. */
+/* Converts the PDF (or pdftotext text) at path: extract → clean → segment, one page at a
+ * time. On success *out gets a doc the caller frees with k2x_doc_free (without its reports
+ * when on_report took them). On failure returns the error (K2X_ERR_READ, K2X_ERR_PDF,
+ * K2X_ERR_ENCRYPTED, K2X_ERR_ENCODING, K2X_ERR_NO_TEXT, K2X_ERR_NO_REPORTS, or on_report's)
+ * with error set, and *out is NULL. */
 k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options, k2x_doc **out,
                            GError **error);
 

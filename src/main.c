@@ -189,58 +189,131 @@ typedef struct {
   const k2x_convert_options *copt;
 } job;
 
+/* The outputs of one input, written report by report as the conversion finds them, so that a
+ * long document never sits in memory whole. They open with the first report: an input
+ * without any fails with nothing written. */
+typedef struct {
+  const options *o;
+  const k2x_profile *profile;
+  const char *input;
+  gboolean open;
+  k2x_json_writer *json;
+  k2x_xlsx_writer *xlsx;
+  k2x_csv_writer *csv;
+} writers;
+
+static k2x_error writers_open(writers *w, const k2x_doc *doc, GError **error) {
+  const options *o = w->o;
+  w->open = TRUE;
+  if (o->json) {
+    g_autofree char *path = output_path(o, w->input, ".json");
+    if (!(w->json = k2x_json_writer_open(doc, path, error)))
+      return K2X_ERR_WRITE;
+  }
+  if (o->xlsx) {
+    g_autofree char *path = output_path(o, w->input, ".xlsx");
+    if (!(w->xlsx = k2x_xlsx_writer_open(path, w->profile, NULL, error)))
+      return K2X_ERR_WRITE;
+  }
+  if (o->csv) {
+    g_autofree char *json = output_path(o, w->input, ".json");
+    g_autofree char *stem = g_path_get_basename(json);
+    stem[strlen(stem) - strlen(".json")] = '\0';
+    if (!(w->csv = k2x_csv_writer_open(o->output_dir, stem, w->profile, &o->csv_options, error)))
+      return K2X_ERR_WRITE;
+  }
+  return K2X_OK;
+}
+
+/* k2x_report_fn: hands a complete report to every writer. */
+static k2x_error writers_add(const k2x_doc *doc, const k2x_report *report, gpointer data,
+                             GError **error) {
+  writers *w = data;
+  k2x_error err = w->open ? K2X_OK : writers_open(w, doc, error);
+  if (!err && w->json)
+    err = k2x_json_writer_add_report(w->json, report, error);
+  if (!err && w->xlsx)
+    err = k2x_xlsx_writer_add_report(w->xlsx, doc, report, error);
+  if (!err && w->csv)
+    err = k2x_csv_writer_add_report(w->csv, doc, report, error);
+  return err;
+}
+
+static void writers_abort(writers *w) {
+  k2x_json_writer_abort(w->json);
+  k2x_xlsx_writer_abort(w->xlsx);
+  k2x_csv_writer_abort(w->csv);
+  w->json = NULL;
+  w->xlsx = NULL;
+  w->csv = NULL;
+}
+
+/* Closes the writers after the doc's last report; appends each file written (g_malloc'd) and
+ * each CSV replacement warning. */
+static k2x_error writers_close(writers *w, const k2x_doc *doc, GPtrArray *written,
+                               GPtrArray *warnings, GError **error) {
+  k2x_error err = K2X_OK;
+  if (w->json) {
+    err = k2x_json_writer_close(g_steal_pointer(&w->json), doc, error);
+    if (!err)
+      g_ptr_array_add(written, output_path(w->o, w->input, ".json"));
+  }
+  if (!err && w->xlsx && !(err = k2x_xlsx_writer_end_doc(w->xlsx, doc, error))) {
+    err = k2x_xlsx_writer_close(g_steal_pointer(&w->xlsx), error);
+    if (!err)
+      g_ptr_array_add(written, output_path(w->o, w->input, ".xlsx"));
+  }
+  if (!err && w->csv && !(err = k2x_csv_writer_end_doc(w->csv, doc, error)))
+    err = k2x_csv_writer_close(g_steal_pointer(&w->csv), written, warnings, error);
+  writers_abort(w);
+  return err;
+}
+
 /* Converts one input and writes its outputs (in the batch's child process). */
 static void convert_one(const char *input, int threads, k2x_batch_result *result,
                         gpointer data) {
   const options *o = ((const job *)data)->o;
   k2x_convert_options copt = *((const job *)data)->copt;
+  writers w = {.o = o, .profile = copt.profile, .input = input};
   copt.threads = threads;
+  /* A review draws the whole doc, so then the doc keeps its reports until the end. */
+  if (!o->review) {
+    copt.on_report = writers_add;
+    copt.on_report_data = &w;
+  }
   g_autoptr(GError) error = NULL;
   k2x_doc *doc = NULL;
   k2x_error err = k2x_convert_file(input, &copt, &doc, &error);
-  if (err) {
-    result->message = g_strdup_printf("%s: %s%s%s", input, k2x_strerror(err),
-                                      error ? ": " : "", error ? error->message : "");
-    return;
-  }
-  g_autofree char *json = output_path(o, input, ".json");
-  g_autofree char *xlsx = output_path(o, input, ".xlsx");
-  g_autofree char *review = output_path(o, input, ".review.pdf");
-  g_autoptr(GPtrArray) written = g_ptr_array_new();
-  g_autoptr(GPtrArray) csv = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; !err && o->review && i < doc->reports->len; i++)
+    err = writers_add(doc, g_ptr_array_index(doc->reports, i), &w, &error);
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) csv_warnings = g_ptr_array_new_with_free_func(g_free);
-  if (o->json && !(err = k2x_write_json(doc, json, &error)))
-    g_ptr_array_add(written, json);
-  if (!err && o->xlsx &&
-      !(err = k2x_write_xlsx((const k2x_doc *const *)&doc, 1, copt.profile, xlsx, &error)))
-    g_ptr_array_add(written, xlsx);
-  if (!err && o->csv) {
-    g_autofree char *stem = g_path_get_basename(json);
-    stem[strlen(stem) - strlen(".json")] = '\0';
-    err = k2x_write_csv((const k2x_doc *const *)&doc, 1, copt.profile, o->output_dir, stem,
-                        &o->csv_options, csv, csv_warnings, &error);
-    for (guint i = 0; i < csv->len; i++)
-      g_ptr_array_add(written, g_ptr_array_index(csv, i));
+  if (!err)
+    err = writers_close(&w, doc, written, csv_warnings, &error);
+  else
+    writers_abort(&w);
+  if (!err && o->review) {
+    g_autofree char *review = output_path(o, input, ".review.pdf");
+    if (!(err = k2x_write_review(doc, input, copt.password, review, NULL, &error)))
+      g_ptr_array_add(written, g_steal_pointer(&review));
   }
-  if (!err && o->review &&
-      !(err = k2x_write_review(doc, input, copt.password, review, NULL, &error)))
-    g_ptr_array_add(written, review);
   if (err) {
     /* One input's outputs stand or fall together: what this run wrote goes again. */
     for (guint i = 0; i < written->len; i++)
       g_unlink(g_ptr_array_index(written, i));
-    result->message =
-        g_strdup_printf("%s: %s: %s", input, k2x_strerror(err), error->message);
+    result->message = g_strdup_printf("%s: %s%s%s", input, k2x_strerror(err),
+                                      error ? ": " : "", error ? error->message : "");
   } else {
     g_ptr_array_add(written, NULL);
-    g_autofree char *outputs = g_strjoinv(", ", (char **)written->pdata);
+    g_autofree char *names = g_strjoinv(", ", (char **)written->pdata);
     result->ok = TRUE;
-    result->reports = doc->reports->len;
-    result->warnings = k2x_doc_warning_count(doc);
+    result->reports = doc->report_count;
+    /* CP932 replacements are warnings too, though only the CSV shows them. */
+    result->warnings = k2x_doc_warning_count(doc) + csv_warnings->len;
     result->pages = (guint)doc->pages;
     result->sha256 = g_strdup(doc->sha256);
     result->message = g_strdup_printf("%s: %u reports, %u warnings → %s", input,
-                                      doc->reports->len, result->warnings, outputs);
+                                      result->reports, result->warnings, names);
     for (guint i = 0; i < csv_warnings->len; i++) {
       char *line = g_strdup_printf("%s\n%s: warning: %s", result->message, input,
                                    (const char *)g_ptr_array_index(csv_warnings, i));

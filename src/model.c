@@ -95,13 +95,18 @@ void k2x_doc_free(k2x_doc *doc) {
 
 k2x_report *k2x_doc_add_report(k2x_doc *doc) {
   k2x_report *r = g_new0(k2x_report, 1);
-  r->index = (int)doc->reports->len + 1;
+  r->index = (int)++doc->report_count;
   r->region.prefecture = g_strdup("");
   r->region.area = g_strdup("");
   r->sections = g_ptr_array_new_with_free_func(section_free);
   r->warnings = g_ptr_array_new_with_free_func(warning_free);
   g_ptr_array_add(doc->reports, r);
   return r;
+}
+
+void k2x_doc_release_report(k2x_doc *doc, k2x_report *report) {
+  doc->released_warnings += report->warnings->len;
+  g_ptr_array_remove(doc->reports, report);
 }
 
 k2x_section *k2x_report_add_section(k2x_report *report, int number, const char *heading,
@@ -202,7 +207,7 @@ guint k2x_report_item_count(const k2x_report *report) {
 }
 
 guint k2x_doc_warning_count(const k2x_doc *doc) {
-  guint n = doc->warnings->len;
+  guint n = doc->warnings->len + doc->released_warnings;
   for (guint i = 0; i < doc->reports->len; i++) {
     const k2x_report *r = g_ptr_array_index(doc->reports, i);
     n += r->warnings->len;

@@ -103,7 +103,9 @@ typedef struct {
   int pages;
   char *kind;    /* "pdf" or "text" */
   char *profile; /* profile name */
-  GPtrArray *reports;  /* k2x_report* */
+  GPtrArray *reports;  /* k2x_report*; while streaming, those not yet released */
+  guint report_count;      /* reports added, the released ones included */
+  guint released_warnings; /* warnings of the released reports */
   GPtrArray *warnings; /* k2x_warning* not tied to a report */
   GPtrArray *marks;    /* k2x_mark* */
   int line_roles[K2X_ROLE_COUNT]; /* how many source lines took each role */
@@ -126,13 +128,17 @@ k2x_warning *k2x_doc_add_warning(k2x_doc *doc, const char *code, int page,
                                  const char *format, ...) G_GNUC_PRINTF(4, 5);
 void k2x_doc_add_mark(k2x_doc *doc, k2x_role role, int page, k2x_box box, const char *text);
 
+/* Removes a complete report that has been handed on to the writers and frees it, counting it
+ * and its warnings still: how a long document is converted in constant memory. */
+void k2x_doc_release_report(k2x_doc *doc, k2x_report *report);
+
 /* Appends a span to a cell's or item's span array. */
 void k2x_spans_add(GArray *spans, int page, k2x_box box);
 
 /* Counts over a report, as the summary sheet shows them. */
 guint k2x_report_row_count(const k2x_report *report);
 guint k2x_report_item_count(const k2x_report *report);
-/* Total warnings of the doc, its own and its reports'. */
+/* Total warnings of the doc, its own and its reports' (released ones included). */
 guint k2x_doc_warning_count(const k2x_doc *doc);
 
 const char *k2x_region_source_name(k2x_region_source source);

@@ -30,6 +30,8 @@ struct k2x_segmenter {
   int title_page;
   char *pending_label;  /* a label printed above the report it belongs to */
   k2x_span pending_label_span;
+  k2x_segmenter_report_fn report_done; /* takes each report once it is complete */
+  gpointer report_done_data;
 };
 
 k2x_segmenter *k2x_segmenter_new(k2x_doc *doc, const k2x_profile *profile,
@@ -39,6 +41,12 @@ k2x_segmenter *k2x_segmenter_new(k2x_doc *doc, const k2x_profile *profile,
   seg->profile = profile;
   seg->regions = regions;
   return seg;
+}
+
+void k2x_segmenter_set_report_fn(k2x_segmenter *seg, k2x_segmenter_report_fn fn,
+                                 gpointer data) {
+  seg->report_done = fn;
+  seg->report_done_data = data;
 }
 
 void k2x_segmenter_free(k2x_segmenter *seg) {
@@ -122,8 +130,11 @@ static void set_label(k2x_report *r, const char *label, k2x_span span) {
   touch(r, span.page);
 }
 
+static void close_report(k2x_segmenter *seg);
+
 static void start_report(k2x_segmenter *seg, int page) {
   close_section(seg);
+  close_report(seg);
   seg->report = k2x_doc_add_report(seg->doc);
   seg->section = NULL;
   seg->psection = NULL;
@@ -409,14 +420,22 @@ static void check_sections(const k2x_segmenter *seg, k2x_report *r) {
   }
 }
 
+/* Once the next report has started nothing can change a report any more (a label or title
+ * seen from then on is the new one's), so it is settled and handed on. */
+static void close_report(k2x_segmenter *seg) {
+  k2x_report *r = g_steal_pointer(&seg->report);
+  if (!r)
+    return;
+  settle_region(seg, r);
+  check_sections(seg, r);
+  if (seg->report_done)
+    seg->report_done(r, seg->report_done_data);
+}
+
 void k2x_segmenter_finish(k2x_segmenter *seg) {
   close_section(seg);
   if (seg->pending_label && seg->report)
     set_label(seg->report, seg->pending_label, seg->pending_label_span);
   g_clear_pointer(&seg->pending_label, g_free);
-  for (guint i = 0; i < seg->doc->reports->len; i++) {
-    k2x_report *r = g_ptr_array_index(seg->doc->reports, i);
-    settle_region(seg, r);
-    check_sections(seg, r);
-  }
+  close_report(seg);
 }

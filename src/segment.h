@@ -13,9 +13,15 @@ typedef struct k2x_segmenter k2x_segmenter;
 /* The segmenter adds reports, warnings and marks to doc, which it does not own. */
 k2x_segmenter *k2x_segmenter_new(k2x_doc *doc, const k2x_profile *profile,
                                  const k2x_regions *regions);
+/* Takes each report as soon as it is complete (its region settled, missing sections noted):
+ * when the next report starts, or at the end. It may release the report from the doc. */
+typedef void (*k2x_segmenter_report_fn)(k2x_report *report, gpointer data);
+void k2x_segmenter_set_report_fn(k2x_segmenter *seg, k2x_segmenter_report_fn fn,
+                                 gpointer data);
 /* Consumes one page: every line gets a role, and the page can be freed afterwards. */
 void k2x_segmenter_add_page(k2x_segmenter *seg, k2x_page *page);
-/* Closes the last report and settles regions (label, else inferred from the body). */
+/* Closes the last report. Every report's region is settled (label, else inferred from the
+ * body) when it closes. */
 void k2x_segmenter_finish(k2x_segmenter *seg);
 void k2x_segmenter_free(k2x_segmenter *seg);
 

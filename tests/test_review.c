@@ -54,22 +54,11 @@ static int teardown(void **state) {
   return 0;
 }
 
-/* Renders tests/fixtures/specs/NAME.spec with gen_fixtures into dir; returns the PDF path. */
+/* The PDF of tests/fixtures/specs/NAME.spec, rendered into the fixture's directory. */
 static char *fixture_pdf(const fixture *f, const char *name) {
-  g_autofree char *here = g_path_get_dirname(__FILE__);
-  g_autofree char *spec_name = g_strconcat(name, ".spec", NULL);
-  g_autofree char *spec = g_build_filename(here, "fixtures", "specs", spec_name, NULL);
-  g_autofree char *pdf_name = g_strconcat(name, ".pdf", NULL);
-  g_autofree char *exp_name = g_strconcat(name, ".expected.json", NULL);
-  char *pdf = g_build_filename(f->dir, pdf_name, NULL);
-  g_autofree char *expected = g_build_filename(f->dir, exp_name, NULL);
-  char *argv[] = {K2X_GEN_FIXTURES, spec, pdf, expected, NULL};
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status, &error))
-    fail_msg("%s: %s", K2X_GEN_FIXTURES, error->message);
-  if (!g_spawn_check_wait_status(status, &error))
-    fail_msg("gen_fixtures %s: %s", spec, error->message);
+  char *pdf = tu_fixture_pdf(f->dir, name);
+  if (!pdf)
+    fail_msg("cannot render %s.spec", name);
   return pdf;
 }
 

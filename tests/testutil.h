@@ -1,5 +1,5 @@
-/* testutil: glyphs laid out in C, for the stage tests that start from extracted pages; and
- * the removal of the temporary directories tests write into. */
+/* testutil: glyphs laid out in C, for the stage tests that start from extracted pages; the
+ * removal of the temporary directories tests write into; fixture PDFs rendered from specs. */
 #ifndef K2X_TESTUTIL_H
 #define K2X_TESTUTIL_H
 
@@ -69,5 +69,30 @@ static inline void tu_remove_tree(const char *dir) {
   }
   g_rmdir(dir);
 }
+
+#ifdef K2X_GEN_FIXTURES
+/* Renders tests/fixtures/specs/NAME.spec with gen_fixtures into dir; returns the PDF path
+ * (g_malloc'd), or NULL with a message on stderr. */
+static inline char *tu_fixture_pdf(const char *dir, const char *name) {
+  g_autofree char *here = g_path_get_dirname(__FILE__);
+  g_autofree char *spec_name = g_strconcat(name, ".spec", NULL);
+  g_autofree char *spec = g_build_filename(here, "fixtures", "specs", spec_name, NULL);
+  g_autofree char *pdf_name = g_strconcat(name, ".pdf", NULL);
+  g_autofree char *exp_name = g_strconcat(name, ".expected.json", NULL);
+  char *pdf = g_build_filename(dir, pdf_name, NULL);
+  g_autofree char *expected = g_build_filename(dir, exp_name, NULL);
+  char *argv[] = {K2X_GEN_FIXTURES, spec, pdf, expected, NULL};
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  if (!g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, &status,
+                    &error) ||
+      !g_spawn_check_wait_status(status, &error)) {
+    g_printerr("gen_fixtures %s: %s\n", spec, error->message);
+    g_free(pdf);
+    return NULL;
+  }
+  return pdf;
+}
+#endif
 
 #endif
