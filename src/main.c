@@ -353,42 +353,61 @@ static int write_combined(const options *o, const k2x_profile *profile, GPtrArra
   g_autofree char *path = strchr(o->combined, G_DIR_SEPARATOR)
                               ? g_strdup(o->combined)
                               : g_build_filename(o->output_dir, o->combined, NULL);
-  g_autoptr(GPtrArray) docs = g_ptr_array_new_with_free_func((GDestroyNotify)k2x_doc_free);
+  /* With csv among the formats, the combined sheets as CSV too: NAME.SHEET.csv beside it. */
+  g_autofree char *dir = g_path_get_dirname(path);
+  g_autofree char *stem = g_path_get_basename(path);
+  char *dot = strrchr(stem, '.');
+  if (dot && dot != stem)
+    *dot = '\0';
+  g_autoptr(GError) error = NULL;
+  k2x_xlsx_writer *xlsx = k2x_xlsx_writer_open(path, profile, NULL, &error);
+  k2x_csv_writer *csv =
+      xlsx && o->csv ? k2x_csv_writer_open(dir, stem, profile, &o->csv_options, &error) : NULL;
+  k2x_error err = !xlsx || (o->csv && !csv) ? K2X_ERR_WRITE : K2X_OK;
+  /* One doc at a time, so that a year of nights fits in memory. */
+  guint docs = 0;
   int status = K2X_EXIT_OK;
-  for (guint i = 0; i < jsons->len; i++) {
-    g_autoptr(GError) error = NULL;
+  for (guint i = 0; i < jsons->len && !err; i++) {
+    g_autoptr(GError) read_error = NULL;
     k2x_doc *doc = NULL;
-    if (k2x_read_json(g_ptr_array_index(jsons, i), profile, &doc, &error)) {
-      g_printerr("%s: cannot read: %s\n", (char *)g_ptr_array_index(jsons, i), error->message);
+    if (k2x_read_json(g_ptr_array_index(jsons, i), profile, &doc, &read_error)) {
+      g_printerr("%s: cannot read: %s\n", (char *)g_ptr_array_index(jsons, i),
+                 read_error->message);
       status = K2X_EXIT_SOME_FAILED;
       continue;
     }
-    g_ptr_array_add(docs, doc);
+    for (guint r = 0; r < doc->reports->len && !err; r++) {
+      const k2x_report *report = g_ptr_array_index(doc->reports, r);
+      err = k2x_xlsx_writer_add_report(xlsx, doc, report, &error);
+      if (!err && csv)
+        err = k2x_csv_writer_add_report(csv, doc, report, &error);
+    }
+    if (!err)
+      err = k2x_xlsx_writer_end_doc(xlsx, doc, &error);
+    if (!err && csv)
+      err = k2x_csv_writer_end_doc(csv, doc, &error);
+    docs++;
+    k2x_doc_free(doc);
   }
-  g_autoptr(GError) error = NULL;
-  if (k2x_write_xlsx((const k2x_doc *const *)docs->pdata, docs->len, profile, path, &error)) {
+  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  if (!err)
+    err = k2x_xlsx_writer_close(g_steal_pointer(&xlsx), &error);
+  gboolean renamed = !err;
+  if (!err && csv)
+    err = k2x_csv_writer_close(g_steal_pointer(&csv), written, warnings, &error);
+  k2x_xlsx_writer_abort(xlsx);
+  k2x_csv_writer_abort(csv);
+  if (err) {
+    if (renamed)
+      g_unlink(path); /* the workbook and its CSV stand or fall together */
     g_printerr("%s: %s\n", path, error->message);
     return K2X_EXIT_SOME_FAILED;
   }
-  /* With csv among the formats, the combined sheets as CSV too: NAME.SHEET.csv beside it. */
-  if (o->csv) {
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_autofree char *stem = g_path_get_basename(path);
-    char *dot = strrchr(stem, '.');
-    if (dot && dot != stem)
-      *dot = '\0';
-    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
-    g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
-    if (k2x_write_csv((const k2x_doc *const *)docs->pdata, docs->len, profile, dir, stem,
-                      &o->csv_options, written, warnings, &error)) {
-      g_printerr("%s: %s\n", path, error->message);
-      return K2X_EXIT_SOME_FAILED;
-    }
-    for (guint i = 0; i < warnings->len; i++)
-      g_printerr("%s: warning: %s\n", path, (char *)g_ptr_array_index(warnings, i));
-  }
+  for (guint i = 0; i < warnings->len; i++)
+    g_printerr("%s: warning: %s\n", path, (char *)g_ptr_array_index(warnings, i));
   if (!o->quiet)
-    g_print("%u inputs → %s%s\n", docs->len, path, o->csv ? " (and its sheets as CSV)" : "");
+    g_print("%u inputs → %s%s\n", docs, path, o->csv ? " (and its sheets as CSV)" : "");
   return status;
 }
 
