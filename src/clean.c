@@ -15,7 +15,7 @@
 #define STAND_APART 0.8
 
 static gboolean matches(const GRegex *re, const char *norm) {
-  return re && g_regex_match(re, norm, 0, NULL);
+  return re && k2x_profile_pattern_match(re, norm, 0, 0, NULL);
 }
 
 /* Whether line i and the line right under it read as one title: a long title wraps on a
@@ -25,15 +25,14 @@ static gboolean title_wraps(const k2x_page *page, guint i, const k2x_profile *pr
   if (!profile->title || i + 1 >= page->lines->len)
     return FALSE;
   g_autoptr(GMatchInfo) mi = NULL;
-  g_regex_match(profile->title, norm, G_REGEX_MATCH_PARTIAL_HARD, &mi);
+  k2x_profile_pattern_match(profile->title, norm, 0, G_REGEX_MATCH_PARTIAL_HARD, &mi);
   if (!g_match_info_is_partial_match(mi))
     return FALSE;
   const k2x_line *l = g_ptr_array_index(page->lines, i);
   const k2x_line *n = g_ptr_array_index(page->lines, i + 1);
   if (n->box.y0 - l->box.y1 > l->size)
     return FALSE;
-  g_autofree char *next = k2x_text_normalize(n->text);
-  g_autofree char *joined = g_strconcat(norm, next, NULL);
+  g_autofree char *joined = g_strconcat(norm, n->norm, NULL);
   return matches(profile->title, joined);
 }
 
@@ -42,13 +41,13 @@ static gboolean in_margin_zone(const k2x_page *page, const k2x_line *l) {
   return l->box.y1 <= h * MARGIN_ZONE || l->box.y0 >= h * (1 - MARGIN_ZONE);
 }
 
-/* Text with digits masked, so "- 3 -" on one page repeats "- 4 -" on the next. */
-static char *repeat_key(const char *text) {
-  char *norm = k2x_text_normalize(text);
-  for (char *p = norm; *p; p++)
+/* Normalised text with digits masked, so "- 3 -" on one page repeats "- 4 -" on the next. */
+static char *repeat_key(const k2x_line *l) {
+  char *key = g_strdup(l->norm);
+  for (char *p = key; *p; p++)
     if (g_ascii_isdigit(*p))
       *p = '#';
-  return norm;
+  return key;
 }
 
 static void free_array(gpointer p) {
@@ -62,7 +61,7 @@ static GHashTable *zone_keys(const k2x_page *page) {
     const k2x_line *l = g_ptr_array_index(page->lines, i);
     if (!in_margin_zone(page, l))
       continue;
-    char *key = repeat_key(l->text);
+    char *key = repeat_key(l);
     GArray *tops = g_hash_table_lookup(keys, key);
     if (!tops) {
       tops = g_array_new(FALSE, FALSE, sizeof(double));
@@ -101,10 +100,7 @@ static gboolean stands_apart(const k2x_page *page, guint i) {
 
 /* A page number stands alone: in the margin, or first or last on the page, apart from the
  * body (where text without layout has no geometry, first or last is enough). */
-static gboolean is_page_number(const k2x_page *page, guint i, const k2x_profile *profile,
-                               const char *norm) {
-  if (!matches(profile->page_number, norm))
-    return FALSE;
+static gboolean page_number_place(const k2x_page *page, guint i) {
   const GPtrArray *lines = page->lines;
   const k2x_line *l = g_ptr_array_index(lines, i);
   if (page->flow_only)
@@ -120,6 +116,12 @@ static gboolean is_page_number(const k2x_page *page, guint i, const k2x_profile 
     return below->box.y0 - l->box.y1 > 2 * l->size;
   }
   return lines->len == 1;
+}
+
+/* The place is checked first: the pattern costs more. */
+static gboolean is_page_number(const k2x_page *page, guint i, const k2x_profile *profile,
+                               const char *norm) {
+  return page_number_place(page, i) && matches(profile->page_number, norm);
 }
 
 static int compare_desc(gconstpointer a, gconstpointer b) {
@@ -196,12 +198,11 @@ static gboolean is_label_position(const k2x_page *page, guint i) {
 /* Headings and table headers repeat at the same place on every report's first page; they are
  * structure, not furniture. */
 static gboolean is_structure(const k2x_profile *profile, const k2x_line *l) {
-  if (k2x_profile_match_heading(profile, l->text, NULL))
+  if (k2x_profile_match_heading(profile, l->text, l->norm, NULL))
     return TRUE;
-  g_autofree char *norm = k2x_text_normalize(l->text);
   gint ends[K2X_MAX_COLUMNS];
   for (guint i = 0; i < profile->sections->len; i++)
-    if (k2x_profile_match_header(g_ptr_array_index(profile->sections, i), norm, ends))
+    if (k2x_profile_match_header(g_ptr_array_index(profile->sections, i), l->norm, ends))
       return TRUE;
   return FALSE;
 }
@@ -211,12 +212,11 @@ void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
   GPtrArray *lines = page->lines;
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
-    g_autofree char *norm = k2x_text_normalize(l->text);
     if (l->role != K2X_ROLE_NONE)
       continue;
-    if (matches(profile->title, norm)) {
+    if (matches(profile->title, l->norm)) {
       l->role = K2X_ROLE_TITLE;
-    } else if (title_wraps(page, i, profile, norm)) {
+    } else if (title_wraps(page, i, profile, l->norm)) {
       l->role = K2X_ROLE_TITLE;
       ((k2x_line *)g_ptr_array_index(lines, i + 1))->role = K2X_ROLE_TITLE;
     }
@@ -224,8 +224,7 @@ void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
   /* After the titles: a page number may stand right next to one. */
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
-    g_autofree char *norm = k2x_text_normalize(l->text);
-    if (l->role == K2X_ROLE_NONE && is_page_number(page, i, profile, norm))
+    if (l->role == K2X_ROLE_NONE && is_page_number(page, i, profile, l->norm))
       l->role = K2X_ROLE_PAGE_NUMBER;
   }
   set_text_area(page, prev);
@@ -236,17 +235,24 @@ void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
     k2x_line *l = g_ptr_array_index(lines, i);
     if (l->role != K2X_ROLE_NONE)
       continue;
-    if (k2x_region_is_label(regions, l->text) && is_label_position(page, i) &&
+    if (is_label_position(page, i) && k2x_region_is_label(regions, l->text) &&
         !is_structure(profile, l)) {
       l->role = K2X_ROLE_LABEL;
       continue;
     }
     if (!in_margin_zone(page, l) || !stands_apart(page, i) || is_structure(profile, l))
       continue;
-    g_autofree char *key = repeat_key(l->text);
+    g_autofree char *key = repeat_key(l);
     if (*key && (repeated_in(prev_keys, key, l->box.y0) || repeated_in(next_keys, key, l->box.y0)))
       l->role = K2X_ROLE_REPEATED;
   }
   /* Measured again without the furniture: a right-aligned label may stand past the body. */
   set_text_area(page, prev);
+  /* Text without layout has only widths, which a table's columns share (segment_columns.c). */
+  page->body_columns = 0;
+  for (guint i = 0; page->flow_only && i < lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(lines, i);
+    if (l->role < K2X_ROLE_TITLE || l->role > K2X_ROLE_REPEATED)
+      page->body_columns = MAX(page->body_columns, k2x_text_display_width(l->text));
+  }
 }

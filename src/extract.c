@@ -28,6 +28,7 @@ static void line_free(gpointer p) {
   g_array_unref(l->glyphs);
   g_array_unref(l->runs);
   g_free(l->text);
+  g_free(l->norm);
   g_free(l);
 }
 
@@ -38,25 +39,42 @@ void k2x_page_free(k2x_page *page) {
   g_free(page);
 }
 
-char *k2x_glyphs_text(const k2x_glyph *g, guint n) {
-  GString *s = g_string_sized_new(n * 3);
+/* Appends the text of glyphs [0, n) to s (see k2x_glyphs_text). The room for it is made once:
+ * a glyph takes at most four bytes and a space. */
+static void glyphs_text_append(GString *s, const k2x_glyph *g, guint n) {
+  gsize w = s->len;
+  g_string_set_size(s, w + (gsize)n * 5);
   for (guint i = 0; i < n; i++) {
     if (i > 0) {
       double gap = g[i].x0 - g[i - 1].x1;
       double size = MIN(g[i].size, g[i - 1].size);
       if (gap > SPACE_GAP * size && !(k2x_text_is_wide(g[i - 1].c) && k2x_text_is_wide(g[i].c)))
-        g_string_append_c(s, ' ');
+        s->str[w++] = ' ';
     }
-    g_string_append_unichar(s, g[i].c);
+    w += (gsize)g_unichar_to_utf8(g[i].c, s->str + w);
   }
+  g_string_truncate(s, w);
+}
+
+char *k2x_glyphs_text(const k2x_glyph *g, guint n) {
+  GString *s = g_string_sized_new(n * 3);
+  glyphs_text_append(s, g, n);
   return g_string_free(s, FALSE);
 }
 
 k2x_box k2x_glyphs_box(const k2x_glyph *glyphs, guint n) {
+  /* k2x_box_union glyph by glyph, without a call per glyph. */
   k2x_box box = {0};
   for (guint i = 0; i < n; i++) {
     k2x_box gb = {glyphs[i].x0, glyphs[i].y0, glyphs[i].x1, glyphs[i].y1};
-    box = k2x_box_union(box, gb);
+    if (box.x1 <= box.x0 && box.y1 <= box.y0) {
+      box = gb;
+    } else if (!(gb.x1 <= gb.x0 && gb.y1 <= gb.y0)) {
+      box.x0 = MIN(box.x0, gb.x0);
+      box.y0 = MIN(box.y0, gb.y0);
+      box.x1 = MAX(box.x1, gb.x1);
+      box.y1 = MAX(box.y1, gb.y1);
+    }
   }
   return box;
 }
@@ -73,12 +91,65 @@ double k2x_line_right(const k2x_line *line) {
   return k2x_glyphs_right((const k2x_glyph *)line->glyphs->data, line->glyphs->len);
 }
 
-static int compare_yc(gconstpointer a, gconstpointer b) {
-  const k2x_glyph *x = a, *y = b;
-  double d = (x->y0 + x->y1) - (y->y0 + y->y1);
-  if (d != 0)
-    return d < 0 ? -1 : 1;
-  return x->x0 < y->x0 ? -1 : x->x0 > y->x0;
+/* A glyph's place in the page order: its vertical centre (y0 + y1, in float), then its left
+ * edge, then its place in the input, so that the order is the one a stable sort gives. */
+typedef struct {
+  float centre, x0;
+  guint index;
+} glyph_key;
+
+static int compare_key(const void *a, const void *b) {
+  const glyph_key *x = a, *y = b;
+  if (x->centre != y->centre)
+    return x->centre < y->centre ? -1 : 1;
+  if (x->x0 != y->x0)
+    return x->x0 < y->x0 ? -1 : 1;
+  return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* Merges the ascending runs a [0, na) and b [0, nb) into out. */
+static void merge_keys(const glyph_key *a, guint na, const glyph_key *b, guint nb,
+                       glyph_key *out) {
+  guint i = 0, j = 0;
+  while (i < na && j < nb)
+    *out++ = compare_key(&b[j], &a[i]) < 0 ? b[j++] : a[i++];
+  memcpy(out, a + i, (na - i) * sizeof *a);
+  memcpy(out + (na - i), b + j, (nb - j) * sizeof *b);
+}
+
+/* The end of the ascending run of keys that starts at start. */
+static guint run_end(const glyph_key *keys, guint start, guint n) {
+  guint i = start + 1;
+  while (i < n && compare_key(&keys[i - 1], &keys[i]) < 0)
+    i++;
+  return i;
+}
+
+/* Sorts keys by compare_key. Poppler gives glyphs in reading order, top to bottom but for
+ * columns and floats, so the keys come as a few ascending runs: merging neighbouring runs
+ * until one is left takes a pass or two, and never more than n log n. */
+static void sort_keys(glyph_key *keys, guint n) {
+  if (n < 2 || run_end(keys, 0, n) == n)
+    return;
+  g_autofree glyph_key *spare = g_new(glyph_key, n);
+  glyph_key *from = keys, *to = spare;
+  for (;;) {
+    guint start = 0, runs = 0;
+    while (start < n) {
+      guint mid = run_end(from, start, n);
+      guint end = mid < n ? run_end(from, mid, n) : n;
+      merge_keys(from + start, mid - start, from + mid, end - mid, to + start);
+      start = end;
+      runs++;
+    }
+    glyph_key *t = from;
+    from = to;
+    to = t;
+    if (runs == 1)
+      break;
+  }
+  if (from != keys)
+    memcpy(keys, from, n * sizeof *keys);
 }
 
 static int compare_x(gconstpointer a, gconstpointer b) {
@@ -98,10 +169,34 @@ static int compare_line_top(gconstpointer a, gconstpointer b) {
   return x->box.x0 < y->box.x0 ? -1 : x->box.x0 > y->box.x0;
 }
 
+static gboolean sorted_by_x(const GArray *glyphs) {
+  for (guint i = 1; i < glyphs->len; i++)
+    if (compare_x(&g_array_index(glyphs, k2x_glyph, i - 1),
+                  &g_array_index(glyphs, k2x_glyph, i)) > 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* The median font size of a line: most lines have one size, which needs no sorting. */
+static double median_size(const GArray *g) {
+  float first = g_array_index(g, k2x_glyph, 0).size;
+  guint i = 1;
+  while (i < g->len && g_array_index(g, k2x_glyph, i).size == first)
+    i++;
+  if (i == g->len)
+    return first;
+  g_autofree float *sizes = g_new(float, g->len);
+  for (i = 0; i < g->len; i++)
+    sizes[i] = g_array_index(g, k2x_glyph, i).size;
+  qsort(sizes, g->len, sizeof *sizes, compare_float);
+  return sizes[g->len / 2];
+}
+
 /* Orders a line's glyphs, drops glyphs drawn twice at (almost) the same place, and splits
- * runs at wide gaps. */
+ * runs at wide gaps. Glyphs sorted by centre mostly come in x order already. */
 static void line_finish(k2x_line *l) {
-  g_array_sort(l->glyphs, compare_x);
+  if (!sorted_by_x(l->glyphs))
+    g_array_sort(l->glyphs, compare_x);
   GArray *g = l->glyphs;
   guint w = 0;
   for (guint i = 0; i < g->len; i++) {
@@ -116,15 +211,10 @@ static void line_finish(k2x_line *l) {
   }
   g_array_set_size(g, w);
 
-  float *sizes = g_new(float, g->len);
-  for (guint i = 0; i < g->len; i++)
-    sizes[i] = g_array_index(g, k2x_glyph, i).size;
-  qsort(sizes, g->len, sizeof *sizes, compare_float);
-  l->size = sizes[g->len / 2];
-  g_free(sizes);
+  l->size = median_size(g);
   l->box = k2x_glyphs_box((const k2x_glyph *)g->data, g->len);
 
-  GString *text = g_string_new(NULL);
+  GString *text = g_string_sized_new(g->len * 3);
   guint start = 0;
   for (guint i = 1; i <= g->len; i++) {
     gboolean split = i == g->len;
@@ -137,18 +227,20 @@ static void line_finish(k2x_line *l) {
       continue;
     k2x_run run = {start, i, k2x_glyphs_box(&g_array_index(g, k2x_glyph, start), i - start)};
     g_array_append_val(l->runs, run);
-    g_autofree char *t = k2x_glyphs_text(&g_array_index(g, k2x_glyph, start), i - start);
     if (text->len)
       g_string_append_c(text, ' ');
-    g_string_append(text, t);
+    glyphs_text_append(text, &g_array_index(g, k2x_glyph, start), i - start);
     start = i;
   }
   l->text = g_string_free(text, FALSE);
+  l->norm = k2x_text_normalize(l->text);
 }
 
-static k2x_line *line_new(void) {
+/* A line of glyphs [0, n). */
+static k2x_line *line_new(const k2x_glyph *glyphs, guint n) {
   k2x_line *l = g_new0(k2x_line, 1);
-  l->glyphs = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  l->glyphs = g_array_sized_new(FALSE, FALSE, sizeof(k2x_glyph), n);
+  g_array_append_vals(l->glyphs, glyphs, n);
   l->runs = g_array_new(FALSE, FALSE, sizeof(k2x_run));
   return l;
 }
@@ -180,29 +272,40 @@ k2x_page *k2x_page_new_from_glyphs(int number, double width, double height, GArr
   drop_invisible(glyphs, width, height);
   /* Glyphs whose vertical centres fall in one band form a line; sorting by centre keeps
    * lines contiguous even when the content stream interleaves columns. */
-  g_array_sort(glyphs, compare_yc);
-  k2x_line *cur = NULL;
-  double top = 0, bottom = 0;
-  for (guint i = 0; i < glyphs->len; i++) {
+  guint n = glyphs->len;
+  g_autofree glyph_key *keys = g_new(glyph_key, n);
+  for (guint i = 0; i < n; i++) {
     const k2x_glyph *x = &g_array_index(glyphs, k2x_glyph, i);
+    keys[i] = (glyph_key){x->y0 + x->y1, x->x0, i};
+  }
+  sort_keys(keys, n);
+  g_autofree k2x_glyph *sorted = g_new(k2x_glyph, n);
+  for (guint i = 0; i < n; i++)
+    sorted[i] = g_array_index(glyphs, k2x_glyph, keys[i].index);
+  g_array_unref(glyphs);
+
+  /* A glyph joins the line before it or starts one, so each line is a stretch of sorted. */
+  guint start = 0;
+  double top = 0, bottom = 0;
+  for (guint i = 0; i < n; i++) {
+    const k2x_glyph *x = &sorted[i];
     double h = MAX(x->y1 - x->y0, 0.1);
-    if (cur) {
+    if (i > start) {
       double overlap = MIN(bottom, x->y1) - MAX(top, x->y0);
       if (overlap >= 0.5 * MIN(h, bottom - top)) {
-        g_array_append_val(cur->glyphs, *x);
-        double n = cur->glyphs->len;
-        top += (x->y0 - top) / n;
-        bottom += (x->y1 - bottom) / n;
+        double count = i - start + 1;
+        top += (x->y0 - top) / count;
+        bottom += (x->y1 - bottom) / count;
         continue;
       }
+      g_ptr_array_add(page->lines, line_new(&sorted[start], i - start));
     }
-    cur = line_new();
-    g_array_append_val(cur->glyphs, *x);
+    start = i;
     top = x->y0;
     bottom = x->y1;
-    g_ptr_array_add(page->lines, cur);
   }
-  g_array_unref(glyphs);
+  if (n > start)
+    g_ptr_array_add(page->lines, line_new(&sorted[start], n - start));
   for (guint i = 0; i < page->lines->len; i++)
     line_finish(g_ptr_array_index(page->lines, i));
   g_ptr_array_sort(page->lines, compare_line_top);
@@ -335,7 +438,9 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
   } else if (text && poppler_page_get_text_layout(pp, &rects, &n_rects)) {
     GList *attrs = poppler_page_get_text_attributes(pp);
     GList *attr = attrs;
-    guint i = 0;
+    guint i = 0, kept = 0;
+    /* A glyph per rectangle at most: the room is made once. */
+    g_array_set_size(glyphs, n_rects);
     for (const char *p = text; *p && i < n_rects; p = g_utf8_next_char(p), i++) {
       gunichar c = g_utf8_get_char(p);
       if (g_unichar_isspace(c) || !g_unichar_isprint(c))
@@ -351,8 +456,9 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
                                                                  : g.y1 - g.y0;
       if (g.x1 - g.x0 <= 0 && g.y1 - g.y0 <= 0)
         continue;
-      g_array_append_val(glyphs, g);
+      g_array_index(glyphs, k2x_glyph, kept++) = g;
     }
+    g_array_set_size(glyphs, kept);
     poppler_page_free_text_attributes(attrs);
     g_free(rects);
   }

@@ -28,6 +28,7 @@ typedef struct {
   k2x_box box;
   double size;    /* median font size */
   char *text;     /* runs joined with one space */
+  char *norm;     /* text normalised (k2x_text_normalize), once for every stage that matches */
   k2x_role role;  /* set by clean and segment */
 } k2x_line;
 
@@ -36,6 +37,8 @@ typedef struct {
   double width, height;
   GPtrArray *lines; /* k2x_line*, top to bottom */
   double text_left, text_right; /* body text area, set by clean */
+  gsize body_columns; /* flow_only: display width of the widest line that is no furniture,
+                         set by clean */
   gboolean has_images;          /* set only for a page without text: a scan, not a blank */
   gboolean flow_only; /* text input without layout: lines keep their order and their widths,
                          but a line's position on the page means nothing */

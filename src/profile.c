@@ -7,6 +7,11 @@
 #include "profile_default.inc"
 #include "text.h"
 
+/* Flags of every profile pattern. G_REGEX_OPTIMIZE (PCRE2's JIT) would match three times
+ * faster, with results made the interpreter's by k2x_profile_pattern_match; but JIT code reads
+ * past the end of the text it matches, which memcheck reports unless told otherwise. */
+#define PATTERN_FLAGS 0
+
 /* A printed section number: "１．", "1.", "(1)", "（１）", "1 ". */
 static const char number_prefix[] =
     "^[\\s　]*[(（]?[0-9０-９]{1,2}[)）]?[.．、:：]?[\\s　]*";
@@ -36,6 +41,8 @@ void k2x_profile_free(k2x_profile *profile) {
     g_regex_unref(profile->item_marker);
   if (profile->number)
     g_regex_unref(profile->number);
+  if (profile->any_heading)
+    g_regex_unref(profile->any_heading);
   g_ptr_array_unref(profile->sections);
   g_free(profile);
 }
@@ -52,7 +59,7 @@ static GRegex *compile(GKeyFile *kf, const char *group, const char *key, const c
   }
   g_autofree char *full = anchor ? g_strdup_printf(anchor, src) : g_strdup(src);
   g_autoptr(GError) err = NULL;
-  GRegex *re = g_regex_new(full, 0, 0, &err);
+  GRegex *re = g_regex_new(full, PATTERN_FLAGS, 0, &err);
   if (!re)
     g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] %s: pattern does not compile: %s", group, key,
                 err->message);
@@ -107,7 +114,7 @@ static gboolean load_section(k2x_profile *profile, GKeyFile *kf, const char *gro
   for (gsize i = 0; i < n; i++) {
     /* Unanchored: columns are matched one after another with G_REGEX_MATCH_ANCHORED. */
     g_autoptr(GError) err = NULL;
-    GRegex *re = g_regex_new(cols[i], 0, 0, &err);
+    GRegex *re = g_regex_new(cols[i], PATTERN_FLAGS, 0, &err);
     if (!re) {
       g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] columns: pattern %zu does not compile: %s",
                   group, i + 1, err->message);
@@ -115,7 +122,7 @@ static gboolean load_section(k2x_profile *profile, GKeyFile *kf, const char *gro
     }
     g_ptr_array_add(s->columns, re);
     /* A header that may be empty could never tell where its column starts. */
-    if (g_regex_match(re, "", 0, NULL)) {
+    if (k2x_profile_pattern_match(re, "", 0, 0, NULL)) {
       g_set_error(error, K2X_ERROR, K2X_ERR_PROFILE, "[%s] columns: pattern %zu matches nothing",
                   group, i + 1);
       return FALSE;
@@ -163,6 +170,39 @@ static gboolean check_lines(const char *data, gsize len, GError **error) {
   return TRUE;
 }
 
+/* Whether a pattern means the same as one alternative among others: it names no group by
+ * number or name (back references, subroutine calls, conditions) and has no backtracking
+ * verbs, which could end the whole match. Read from its text, erring on the side of no. */
+static gboolean self_contained(const GRegex *re) {
+  static const char *const refs[] = {"\\1", "\\2", "\\3", "\\4", "\\5", "\\6", "\\7",
+                                     "\\8", "\\9", "\\g", "\\k", "(?P", "(?&", "(?R",
+                                     "(?+", "(?(", "(*"};
+  const char *src = g_regex_get_pattern(re);
+  if (g_regex_get_max_backref(re) > 0)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS(refs); i++)
+    if (strstr(src, refs[i]))
+      return FALSE;
+  for (const char *p = strstr(src, "(?"); p; p = strstr(p + 2, "(?"))
+    if (g_ascii_isdigit(p[2]) || (p[2] == '-' && g_ascii_isdigit(p[3])))
+      return FALSE;
+  return TRUE;
+}
+
+/* The heading patterns as alternatives of one: a line that matches none of them fails it in
+ * one match, where it would take one per section. NULL when a pattern is not self-contained
+ * or the whole does not compile. */
+static GRegex *any_heading(const GPtrArray *sections) {
+  g_autoptr(GString) all = g_string_new(NULL);
+  for (guint i = 0; i < sections->len; i++) {
+    const k2x_profile_section *s = g_ptr_array_index(sections, i);
+    if (!self_contained(s->heading))
+      return NULL;
+    g_string_append_printf(all, "%s(?:%s)", i ? "|" : "", g_regex_get_pattern(s->heading));
+  }
+  return g_regex_new(all->str, PATTERN_FLAGS, 0, NULL);
+}
+
 k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **error) {
   if (!check_lines(data, len, error))
     return NULL;
@@ -171,7 +211,7 @@ k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **err
     return NULL;
   g_autoptr(k2x_profile) profile = g_new0(k2x_profile, 1);
   profile->sections = g_ptr_array_new_with_free_func(section_free);
-  profile->number = g_regex_new(number_prefix, 0, 0, NULL);
+  profile->number = g_regex_new(number_prefix, PATTERN_FLAGS, 0, NULL);
   profile->name = g_key_file_get_string(kf, "profile", "name", NULL);
   profile->sha256 = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
   if (!profile->name || !*profile->name) {
@@ -200,6 +240,7 @@ k2x_profile *k2x_profile_new_from_data(const char *data, gsize len, GError **err
     return NULL;
   }
   g_ptr_array_sort(profile->sections, compare_sections);
+  profile->any_heading = any_heading(profile->sections);
   for (guint i = 1; i < profile->sections->len; i++) {
     const k2x_profile_section *a = g_ptr_array_index(profile->sections, i - 1);
     const k2x_profile_section *b = g_ptr_array_index(profile->sections, i);
@@ -233,6 +274,22 @@ k2x_profile *k2x_profile_new_default(void) {
   return profile;
 }
 
+gboolean k2x_profile_pattern_match(const GRegex *re, const char *text, gint start,
+                                   GRegexMatchFlags flags, GMatchInfo **info) {
+  g_autoptr(GError) err = NULL;
+  if (g_regex_match_full(re, text, -1, start, flags, info, &err))
+    return TRUE;
+  if (!err || !(g_regex_get_compile_flags(re) & G_REGEX_OPTIMIZE))
+    return FALSE;
+  /* The JIT's stack is small: a pattern that backtracks deeply over a long line runs out of
+   * it. The interpreter, which has room enough, then decides, as if there were no JIT. */
+  if (info)
+    g_clear_pointer(info, g_match_info_unref);
+  g_autoptr(GRegex) plain =
+      g_regex_new(g_regex_get_pattern(re), PATTERN_FLAGS & ~G_REGEX_OPTIMIZE, 0, NULL);
+  return plain && g_regex_match_full(plain, text, -1, start, flags, info, NULL);
+}
+
 const k2x_profile_section *k2x_profile_section_get(const k2x_profile *profile, int number) {
   for (guint i = 0; i < profile->sections->len; i++) {
     const k2x_profile_section *s = g_ptr_array_index(profile->sections, i);
@@ -248,20 +305,52 @@ static gboolean heading_rest_ok(const char *rest) {
          g_str_has_prefix(rest, "<") || g_str_has_prefix(rest, "※");
 }
 
+/* Whether printed may start with a number: number_prefix needs a digit after blanks and one
+ * bracket. Blanks here are more than \s takes (any white space or control character), so
+ * that the pattern runs whenever it could match. */
+static gboolean may_have_number(const char *printed) {
+  const char *p = printed;
+  gunichar c = g_utf8_get_char_validated(p, -1);
+  while (c < 0x110000 && c != 0 &&
+         (g_unichar_isspace(c) || g_unichar_iscntrl(c) || c == 0x180E)) {
+    p = g_utf8_next_char(p);
+    c = g_utf8_get_char_validated(p, -1);
+  }
+  if (c == '(' || c == 0xFF08) {
+    p = g_utf8_next_char(p);
+    c = g_utf8_get_char_validated(p, -1);
+  }
+  return (c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19);
+}
+
+/* Whether any_heading rules norm out: no match, and no error either (a limit the one pattern
+ * reaches, each alone might not). */
+static gboolean rules_out(const GRegex *any_heading, const char *norm) {
+  g_autoptr(GError) err = NULL;
+  return any_heading && !g_regex_match_full(any_heading, norm, -1, 0, 0, NULL, &err) && !err;
+}
+
 const k2x_profile_section *k2x_profile_match_heading(const k2x_profile *profile,
-                                                     const char *printed, char **heading) {
-  g_autoptr(GMatchInfo) mi = NULL;
+                                                     const char *printed, const char *norm,
+                                                     char **heading) {
   gint end = 0;
-  if (g_regex_match(profile->number, printed, 0, &mi))
-    g_match_info_fetch_pos(mi, 0, NULL, &end);
+  if (may_have_number(printed)) {
+    g_autoptr(GMatchInfo) mi = NULL;
+    if (k2x_profile_pattern_match(profile->number, printed, 0, 0, &mi))
+      g_match_info_fetch_pos(mi, 0, NULL, &end);
+  }
   const char *rest = printed + end;
-  g_autofree char *norm = k2x_text_normalize(rest);
+  g_autofree char *own = end > 0 || !norm ? k2x_text_normalize(rest) : NULL;
+  if (own)
+    norm = own;
   if (!*norm)
+    return NULL;
+  if (rules_out(profile->any_heading, norm))
     return NULL;
   for (guint i = 0; i < profile->sections->len; i++) {
     const k2x_profile_section *s = g_ptr_array_index(profile->sections, i);
     g_autoptr(GMatchInfo) hm = NULL;
-    if (!g_regex_match(s->heading, norm, 0, &hm))
+    if (!k2x_profile_pattern_match(s->heading, norm, 0, 0, &hm))
       continue;
     gint hend = 0;
     g_match_info_fetch_pos(hm, 0, NULL, &hend);
@@ -282,7 +371,7 @@ gboolean k2x_profile_match_header(const k2x_profile_section *ps, const char *nor
   for (guint k = 0; k < ps->columns->len; k++) {
     g_autoptr(GMatchInfo) mi = NULL;
     const GRegex *re = g_ptr_array_index(ps->columns, k);
-    if (!g_regex_match_full(re, norm, -1, pos, G_REGEX_MATCH_ANCHORED, &mi, NULL))
+    if (!k2x_profile_pattern_match(re, norm, pos, G_REGEX_MATCH_ANCHORED, &mi))
       return FALSE;
     gint s = 0, e = 0;
     g_match_info_fetch_pos(mi, 0, &s, &e);
@@ -298,7 +387,8 @@ gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed,
   g_autoptr(GMatchInfo) mi = NULL;
   if (strong)
     *strong = FALSE;
-  if (!profile->item_marker || !g_regex_match(profile->item_marker, printed, 0, &mi))
+  if (!profile->item_marker ||
+      !k2x_profile_pattern_match(profile->item_marker, printed, 0, 0, &mi))
     return 0;
   gint start = 0, end = 0;
   g_match_info_fetch_pos(mi, 0, &start, &end);

@@ -25,6 +25,8 @@ typedef struct {
   GRegex *page_number; /* matched against normalised text */
   GRegex *item_marker; /* matched at the start of the text as printed */
   GRegex *number;      /* a printed section number prefix ("１．", "(1)") */
+  GRegex *any_heading; /* every heading pattern as one alternative each, to rule a line out in
+                          one match; NULL when one could mean something else there */
   GPtrArray *sections; /* k2x_profile_section*, in number order */
 } k2x_profile;
 
@@ -38,9 +40,18 @@ void k2x_profile_free(k2x_profile *profile);
 
 /* Matches a line against the section headings. Returns the section (lent) or NULL. The line
  * may carry a number prefix ("１．", "1.", "(1)"); the rest must match a heading entirely.
+ * norm is printed normalised (k2x_text_normalize) when the caller has it, else NULL.
  * *heading gets the heading text as printed, without its number (caller g_frees). */
 const k2x_profile_section *k2x_profile_match_heading(const k2x_profile *profile,
-                                                     const char *printed, char **heading);
+                                                     const char *printed, const char *norm,
+                                                     char **heading);
+
+/* Matches text (valid UTF-8) against one of the profile's patterns from byte start, as
+ * g_regex_match_full does without an error. A pattern compiled for the JIT (G_REGEX_OPTIMIZE)
+ * gives the interpreter's result also where the JIT fails (its stack is small). *info (may be
+ * NULL) as GRegex sets it; caller frees. */
+gboolean k2x_profile_pattern_match(const GRegex *re, const char *text, gint start,
+                                   GRegexMatchFlags flags, GMatchInfo **info);
 
 /* The section with this number, or NULL. */
 const k2x_profile_section *k2x_profile_section_get(const k2x_profile *profile, int number);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "regions.inc"
+#include "text.h"
 
 /* A region label is a heading, not a sentence; longer lines are body text. */
 #define LABEL_MAX_CHARS 40
@@ -61,7 +62,7 @@ static void place_free(gpointer p) {
 }
 
 static char *normalize(const char *s, gssize len) {
-  return g_utf8_normalize(s, len, G_NORMALIZE_ALL_COMPOSE);
+  return k2x_text_nfkc(s, len);
 }
 
 /* Text from PDFs is not always valid UTF-8; matching needs it to be. */
@@ -323,9 +324,11 @@ static char *normalize_mapped(const char *s, GArray *marks) {
       q = g_utf8_next_char(q);
     mark m = {out->len, (gsize)(p - s)};
     g_array_append_val(marks, m);
-    char *n = normalize(p, q - p);
-    g_string_append(out, n);
-    g_free(n);
+    gunichar form;
+    if (q == g_utf8_next_char(p) && k2x_text_nfkc_simple(g_utf8_get_char(p), &form))
+      g_string_append_unichar(out, form);
+    else
+      k2x_text_nfkc_append(out, p, q - p);
     p = q;
   }
   mark m = {out->len, (gsize)(p - s)};
@@ -349,10 +352,17 @@ typedef struct {
   const char *area;   /* points into trimmed */
 } parsed_label;
 
-static gboolean parse(const k2x_regions *r, const char *label, parsed_label *out) {
+/* The label as parse reads it: valid UTF-8, without surrounding blanks. */
+static char *trimmed_label(const char *label) {
   char *valid = valid_copy(label);
-  out->trimmed = trim(valid);
+  char *trimmed = trim(valid);
   g_free(valid);
+  return trimmed;
+}
+
+/* Parses a trimmed label, which out takes. */
+static gboolean parse_trimmed(const k2x_regions *r, char *trimmed, parsed_label *out) {
+  out->trimmed = trimmed;
   GArray *marks = g_array_new(FALSE, FALSE, sizeof(mark));
   char *norm = normalize_mapped(out->trimmed, marks);
   const char *end = norm + strlen(norm);
@@ -374,6 +384,10 @@ static gboolean parse(const k2x_regions *r, const char *label, parsed_label *out
     return FALSE;
   }
   return TRUE;
+}
+
+static gboolean parse(const k2x_regions *r, const char *label, parsed_label *out) {
+  return parse_trimmed(r, trimmed_label(label), out);
 }
 
 gboolean k2x_region_parse_label(const k2x_regions *regions, const char *label, char **prefecture,
@@ -412,16 +426,30 @@ static gboolean area_reads_as_place(const k2x_regions *r, const char *area) {
 }
 
 gboolean k2x_region_is_label(const k2x_regions *regions, const char *text) {
-  parsed_label pl;
-  if (!regions || !parse(regions, text, &pl))
+  if (!regions)
     return FALSE;
-  gboolean ok = g_utf8_strlen(pl.trimmed, -1) <= LABEL_MAX_CHARS;
-  if (ok) {
-    char *norm = normalize(pl.trimmed, -1);
-    for (gsize i = 0; ok && i < G_N_ELEMENTS(sentence_marks); i++)
-      ok = strstr(norm, sentence_marks[i]) == NULL;
-    g_free(norm);
+  /* Most lines are body text, too long to be a label: that is known before parsing. */
+  char *trimmed = trimmed_label(text);
+  if (g_utf8_strlen(trimmed, -1) > LABEL_MAX_CHARS) {
+    g_free(trimmed);
+    return FALSE;
   }
+  /* Nor can one whose first character, a simple one (text.h), starts no known place. */
+  gunichar first = g_utf8_get_char(trimmed), form;
+  gboolean alone = !*trimmed || !joins_previous(g_utf8_get_char(g_utf8_next_char(trimmed)));
+  if (alone && k2x_text_nfkc_simple(first, &form) &&
+      !g_hash_table_contains(regions->by_first, GUINT_TO_POINTER(form))) {
+    g_free(trimmed);
+    return FALSE;
+  }
+  parsed_label pl;
+  if (!parse_trimmed(regions, trimmed, &pl))
+    return FALSE;
+  gboolean ok = TRUE;
+  char *norm = normalize(pl.trimmed, -1);
+  for (gsize i = 0; ok && i < G_N_ELEMENTS(sentence_marks); i++)
+    ok = strstr(norm, sentence_marks[i]) == NULL;
+  g_free(norm);
   ok = ok && area_reads_as_place(regions, pl.area);
   g_free(pl.trimmed);
   return ok;

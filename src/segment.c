@@ -228,31 +228,42 @@ static gboolean is_content(k2x_role r) {
          r == K2X_ROLE_TABLE_HEADER;
 }
 
+/* Where read_label stands on a page: lines [0, scanned) are read, in_head tells whether the
+ * last title or content line among them is a title (or there is none), and next is the first
+ * line after the last label that clean left unclaimed. Both only move forward, so a page
+ * costs linear time however many labels it holds. */
+typedef struct {
+  guint scanned;
+  gboolean in_head;
+  guint next;
+} label_scan;
+
 /* A label in a report's head (nothing but furniture above it on the page, or a title between
  * it and the content above) belongs to the report that the next heading opens; anywhere else
  * it closes the report before it. Labels come out before or after the body in content order,
  * so we look both ways. */
-static void read_label(k2x_segmenter *seg, const k2x_page *page, guint i) {
+static void read_label(k2x_segmenter *seg, const k2x_page *page, guint i, label_scan *scan) {
   k2x_line *l = g_ptr_array_index(page->lines, i);
   k2x_span span = {page->number, l->box};
-  gboolean in_head = TRUE;
-  for (guint j = i; j > 0; j--) {
-    k2x_role r = ((k2x_line *)g_ptr_array_index(page->lines, j - 1))->role;
+  for (; scan->scanned < i; scan->scanned++) {
+    k2x_role r = ((k2x_line *)g_ptr_array_index(page->lines, scan->scanned))->role;
     if (r == K2X_ROLE_TITLE)
-      break;
-    if (is_content(r)) {
-      in_head = FALSE;
-      break;
-    }
+      scan->in_head = TRUE;
+    else if (is_content(r))
+      scan->in_head = FALSE;
   }
+  gboolean in_head = scan->in_head;
   gboolean opens_report = FALSE;
-  for (guint j = i + 1; j < page->lines->len && in_head; j++) {
-    const k2x_line *n = g_ptr_array_index(page->lines, j);
-    if (n->role != K2X_ROLE_NONE)
-      continue;
-    const k2x_profile_section *ps = k2x_profile_match_heading(seg->profile, n->text, NULL);
+  /* Lines after this one still have the roles clean gave them. */
+  scan->next = MAX(scan->next, i + 1);
+  while (in_head && scan->next < page->lines->len &&
+         ((k2x_line *)g_ptr_array_index(page->lines, scan->next))->role != K2X_ROLE_NONE)
+    scan->next++;
+  if (in_head && scan->next < page->lines->len) {
+    const k2x_line *n = g_ptr_array_index(page->lines, scan->next);
+    const k2x_profile_section *ps =
+        k2x_profile_match_heading(seg->profile, n->text, n->norm, NULL);
     opens_report = ps && (!seg->section || ps->number <= seg->section->number);
-    break;
   }
   if (!seg->report || (in_head && opens_report)) {
     if (seg->pending_label)
@@ -288,6 +299,16 @@ static gboolean heading_position(const k2x_page *page, const k2x_line *l) {
   return l->box.x0 <= page->text_left + HEADING_INDENT * width;
 }
 
+/* The normalised text of line l joined with the wrapped line n after it, when it is the two
+ * normalised texts end to end: so when n starts with a simple character, which nothing before
+ * it composes with (text.h). NULL otherwise. */
+static char *joined_norm(const k2x_line *l, const k2x_line *n) {
+  gunichar form;
+  if (!k2x_text_nfkc_simple(g_utf8_get_char(n->text), &form))
+    return NULL;
+  return g_strconcat(l->norm, n->norm, NULL);
+}
+
 /* The section line i heads, if any. A heading may wrap onto the line right under it; then
  * *second is that line. */
 static const k2x_profile_section *match_heading(k2x_segmenter *seg, const k2x_page *page,
@@ -295,7 +316,8 @@ static const k2x_profile_section *match_heading(k2x_segmenter *seg, const k2x_pa
   const k2x_line *l = g_ptr_array_index(page->lines, i);
   if (!heading_position(page, l))
     return NULL;
-  const k2x_profile_section *ps = k2x_profile_match_heading(seg->profile, l->text, heading);
+  const k2x_profile_section *ps =
+      k2x_profile_match_heading(seg->profile, l->text, l->norm, heading);
   if (ps || i + 1 >= page->lines->len)
     return ps;
   k2x_line *n = g_ptr_array_index(page->lines, i + 1);
@@ -303,7 +325,8 @@ static const k2x_profile_section *match_heading(k2x_segmenter *seg, const k2x_pa
     return NULL;
   g_autoptr(GString) joined = g_string_new(l->text);
   k2x_text_append_line(joined, n->text, FALSE);
-  ps = k2x_profile_match_heading(seg->profile, joined->str, heading);
+  g_autofree char *norm = joined_norm(l, n);
+  ps = k2x_profile_match_heading(seg->profile, joined->str, norm, heading);
   if (ps)
     *second = n;
   return ps;
@@ -311,6 +334,7 @@ static const k2x_profile_section *match_heading(k2x_segmenter *seg, const k2x_pa
 
 void k2x_segmenter_add_page(k2x_segmenter *seg, k2x_page *page) {
   g_autoptr(GPtrArray) batch = g_ptr_array_new();
+  label_scan scan = {0, TRUE, 0};
   for (guint i = 0; i < page->lines->len; i++) {
     k2x_line *l = g_ptr_array_index(page->lines, i);
     switch (l->role) {
@@ -329,7 +353,7 @@ void k2x_segmenter_add_page(k2x_segmenter *seg, k2x_page *page) {
       seg->title_page = page->number;
       continue;
     case K2X_ROLE_LABEL:
-      read_label(seg, page, i);
+      read_label(seg, page, i, &scan);
       continue;
     case K2X_ROLE_NONE:
       break;

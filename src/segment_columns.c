@@ -103,16 +103,23 @@ static void stay(const path *p, guint i, int s, step *to, double extra) {
         PARAGRAPH);
 }
 
-/* Runs the shortest path for the widths in p; returns its cost. */
-static double run(path *p) {
+/* Runs the shortest path for the widths in p; returns its cost. Every step costs something
+ * or nothing, never less, so once each state costs bound or more the path cannot cost less
+ * than bound: the run stops there and returns G_MAXDOUBLE. */
+static double run(path *p, double bound) {
   if (p->text_width > 0 && p->width[0] + p->width[1] > p->text_width + SLACK)
     return G_MAXDOUBLE;
   for (guint i = 0; i < p->n * STATES; i++)
     p->steps[i] = (step){G_MAXDOUBLE, 0, 0};
-  for (guint i = 0; i < p->n; i++)
-    p->split[i] = find_split(&p->lines[i], p->width);
   gboolean fits[2];
   for (guint i = 0; i < p->n; i++) {
+    p->split[i] = find_split(&p->lines[i], p->width);
+    if (i > 0) {
+      const step *prev = &p->steps[(i - 1) * STATES];
+      double least = MIN(prev[FIRST].cost, MIN(prev[SECOND].cost, prev[SPLIT].cost));
+      if (least >= bound)
+        return G_MAXDOUBLE;
+    }
     step *to = &p->steps[i * STATES];
     for (int c = 0; c < 2; c++)
       fits[c] = p->lines[i].width <= p->width[c] + SLACK;
@@ -232,11 +239,17 @@ void k2x_columns_place(const char *const *texts, const gboolean *markers, guint 
     lines[i].open = open_end(texts[i]);
     lines[i].closed = closed_end(texts[i]);
     lines[i].spaces = g_array_new(FALSE, FALSE, sizeof(space));
+    /* The width before each space grows as the line is read, so a long line costs linear
+     * time. */
+    const char *measured = texts[i];
+    gsize before = 0;
     for (const char *s = texts[i]; (s = strchr(s, ' ')); s++) {
       if (s == texts[i] || !s[1] || s[1] == ' ')
         continue;
-      g_autofree char *before = g_strndup(texts[i], (gsize)(s - texts[i]));
-      space sp = {(gsize)(s - texts[i]), k2x_text_display_width(before), 0};
+      g_autofree char *piece = g_strndup(measured, (gsize)(s - measured));
+      before += k2x_text_display_width(piece);
+      measured = s;
+      space sp = {(gsize)(s - texts[i]), before, 0};
       sp.after = lines[i].width - sp.before - 1;
       g_array_append_val(lines[i].spaces, sp);
     }
@@ -249,7 +262,7 @@ void k2x_columns_place(const char *const *texts, const gboolean *markers, guint 
     for (guint b = 0; b < widths->len; b++) {
       p.width[0] = g_array_index(widths, gsize, a);
       p.width[1] = g_array_index(widths, gsize, b);
-      double cost = run(&p);
+      double cost = run(&p, best);
       if (cost < best) {
         best = cost;
         memcpy(best_width, p.width, sizeof best_width);
@@ -262,7 +275,7 @@ void k2x_columns_place(const char *const *texts, const gboolean *markers, guint 
       out[i] = (k2x_line_place){0, i == 0 || markers[i], FALSE, 0};
   } else {
     memcpy(p.width, best_width, sizeof p.width);
-    run(&p);
+    run(&p, G_MAXDOUBLE);
     const step *last = &p.steps[(n - 1) * STATES];
     int s = FIRST;
     double least = G_MAXDOUBLE;

@@ -142,26 +142,38 @@ void k2x_table_free(k2x_table *table) {
   g_free(table);
 }
 
-/* Normalised text of a line with, for each byte of it, the glyph it came from, so that a match
- * on normalised text maps back to printed glyphs. */
-static char *normalize_mapped(const k2x_line *l, GArray *glyph_of_byte) {
-  GString *s = g_string_new(NULL);
+/* Normalised text of a line with, for each glyph, where its part of that text ends, so that
+ * a match on normalised text maps back to printed glyphs. Each glyph is normalised on its
+ * own; a simple character (text.h) is its own form. */
+static char *normalize_mapped(const k2x_line *l, gsize *ends) {
+  GString *s = g_string_sized_new(l->glyphs->len * 3);
   for (guint i = 0; i < l->glyphs->len; i++) {
-    char buf[8] = {0};
-    g_unichar_to_utf8(g_array_index(l->glyphs, k2x_glyph, i).c, buf);
-    g_autofree char *n = k2x_text_normalize(buf);
-    g_string_append(s, n);
-    for (gsize b = 0; b < strlen(n); b++)
-      g_array_append_val(glyph_of_byte, i);
+    gunichar c = g_array_index(l->glyphs, k2x_glyph, i).c, form;
+    if (k2x_text_nfkc_simple(c, &form)) {
+      if (!g_unichar_isspace(form))
+        g_string_append_unichar(s, form);
+    } else {
+      char buf[8];
+      k2x_text_normalize_append(s, buf, g_unichar_to_utf8(c, buf));
+    }
+    ends[i] = s->len;
   }
   return g_string_free(s, FALSE);
+}
+
+/* The glyph whose part of the normalised text holds byte b (ends as normalize_mapped sets). */
+static guint glyph_of_byte(const gsize *ends, guint n, gsize b) {
+  guint i = 0;
+  while (i < n && ends[i] <= b)
+    i++;
+  return i;
 }
 
 /* Finds the header row among lines: sets its role, records the printed headers, and returns
  * the centre of each column's header text in centres. */
 static gboolean read_header(k2x_table *t, k2x_line *l, double *centres) {
-  g_autoptr(GArray) map = g_array_new(FALSE, FALSE, sizeof(guint));
-  g_autofree char *norm = normalize_mapped(l, map);
+  g_autofree gsize *glyph_ends = g_new(gsize, l->glyphs->len);
+  g_autofree char *norm = normalize_mapped(l, glyph_ends);
   gint ends[K2X_MAX_COLUMNS];
   if (!k2x_profile_match_header(t->psection, norm, ends))
     return FALSE;
@@ -169,7 +181,7 @@ static gboolean read_header(k2x_table *t, k2x_line *l, double *centres) {
    * column that ends inside the glyph before it has no glyph of its own. */
   guint bounds[K2X_MAX_COLUMNS + 1] = {0};
   for (guint k = 0; k < t->columns; k++) {
-    bounds[k + 1] = g_array_index(map, guint, ends[k] - 1) + 1;
+    bounds[k + 1] = glyph_of_byte(glyph_ends, l->glyphs->len, (gsize)ends[k] - 1) + 1;
     if (bounds[k + 1] <= bounds[k])
       return FALSE;
   }
@@ -195,7 +207,9 @@ static double find_split(const GPtrArray *lines, double lo, double hi) {
     return (lo + hi) / 2;
   const double bin = 0.5;
   int n = (int)ceil((hi - lo) / bin);
-  g_autofree int *cover = g_new0(int, n);
+  /* Each glyph adds one over its bins: marked at both ends, summed once, so that a wide glyph
+   * costs no more than a narrow one. */
+  g_autofree int *cover = g_new0(int, n + 1);
   for (guint i = 0; i < lines->len; i++) {
     const k2x_line *l = g_ptr_array_index(lines, i);
     if (l->role == K2X_ROLE_TABLE_HEADER)
@@ -204,10 +218,14 @@ static double find_split(const GPtrArray *lines, double lo, double hi) {
       const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, j);
       double a0 = CLAMP((g->x0 - lo) / bin, 0, n), b0 = CLAMP((g->x1 - lo) / bin, 0, n);
       int a = (int)floor(a0), b = (int)ceil(b0);
-      for (int x = a; x < b; x++)
-        cover[x]++;
+      if (a < b) {
+        cover[a]++;
+        cover[b]--;
+      }
     }
   }
+  for (int x = 1; x < n; x++)
+    cover[x] += cover[x - 1];
   int min = G_MAXINT;
   for (int x = 0; x < n; x++)
     min = MIN(min, cover[x]);
@@ -332,9 +350,15 @@ static double usual_gap(double pitch, const GPtrArray *lines) {
 }
 
 /* Where a line stands: the median top of its glyphs, so that a Latin word in another font,
- * whose boxes sit a little higher, does not move it. */
+ * whose boxes sit a little higher, does not move it. Most lines have one top. */
 static double line_top(const k2x_line *l) {
   guint n = l->glyphs->len;
+  double first = g_array_index(l->glyphs, k2x_glyph, 0).y0;
+  guint same = 1;
+  while (same < n && g_array_index(l->glyphs, k2x_glyph, same).y0 == first)
+    same++;
+  if (same == n)
+    return first;
   g_autofree double *tops = g_new(double, n);
   for (guint i = 0; i < n; i++)
     tops[i] = g_array_index(l->glyphs, k2x_glyph, i).y0;
@@ -344,8 +368,9 @@ static double line_top(const k2x_line *l) {
 
 /* The pitch of lines inside a cell: the most common distance between consecutive lines of one
  * column on this page, or -1 when too few lines agree. Rows are further apart: by their
- * padding, and at least by the width of the rule between them. */
-static double usual_pitch(const k2x_table *t, const GPtrArray *pieces, const GPtrArray *lines) {
+ * padding, and at least by the width of the rule between them. tops: line_top of each line. */
+static double usual_pitch(const k2x_table *t, const GPtrArray *pieces, const GPtrArray *lines,
+                          const double *tops) {
   g_autoptr(GArray) pitches = g_array_new(FALSE, FALSE, sizeof(double));
   for (guint k = 0; k < t->columns; k++) {
     double last = -1;
@@ -353,24 +378,29 @@ static double usual_pitch(const k2x_table *t, const GPtrArray *pieces, const GPt
       const piece *p = g_ptr_array_index(pieces, i);
       if (!p || p[k].end == p[k].start)
         continue;
-      double top = line_top(g_ptr_array_index(lines, i));
+      double top = tops[i];
       if (last >= 0)
         g_array_append_val(pitches, (double){top - last});
       last = top;
     }
   }
   /* Lines that mix in a Latin font sit a little off the grid: pitches agree within a few
-   * tenths. */
+   * tenths. The pitch most others agree with, the smallest of those; sorted, the ones that
+   * agree with a pitch are a window that slides along with it. */
+  g_array_sort(pitches, compare_double);
+  const double *v = (const double *)pitches->data;
   double best = -1;
-  guint best_count = 0;
+  guint best_count = 0, lo = 0, hi = 0;
   for (guint i = 0; i < pitches->len; i++) {
-    double p = g_array_index(pitches, double, i);
-    guint n = 0;
-    for (guint j = 0; j < pitches->len; j++)
-      n += fabs(g_array_index(pitches, double, j) - p) <= PITCH_AGREE;
-    if (n > best_count || (n == best_count && p < best)) {
+    while (fabs(v[lo] - v[i]) > PITCH_AGREE)
+      lo++;
+    hi = MAX(hi, i);
+    while (hi + 1 < pitches->len && fabs(v[hi + 1] - v[i]) <= PITCH_AGREE)
+      hi++;
+    guint n = hi - lo + 1;
+    if (n > best_count) {
       best_count = n;
-      best = p;
+      best = v[i];
     }
   }
   return best_count >= 3 && best > 0 ? best : -1;
@@ -424,9 +454,7 @@ static guint header_lines(k2x_table *t, GPtrArray *lines, guint i) {
   GString *joined = g_string_new(NULL);
   gint ends[K2X_MAX_COLUMNS], line_ends[K2X_MAX_COLUMNS];
   for (guint k = 0; k < t->columns; k++) {
-    g_autofree char *norm =
-        k2x_text_normalize(((const k2x_line *)g_ptr_array_index(lines, i + k))->text);
-    g_string_append(joined, norm);
+    g_string_append(joined, ((const k2x_line *)g_ptr_array_index(lines, i + k))->norm);
     line_ends[k] = (gint)joined->len;
   }
   gboolean match = k2x_profile_match_header(t->psection, joined->str, ends) &&
@@ -444,7 +472,7 @@ static guint header_lines(k2x_table *t, GPtrArray *lines, guint i) {
 }
 
 /* Text without layout: the lines wait for the end of the table, and the width of the page's
- * body is noted, which the two columns share. */
+ * body (measured by clean) is noted, which the two columns share. */
 static void queue_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines) {
   double centres[K2X_MAX_COLUMNS];
   for (guint i = 0; i < lines->len; i++) {
@@ -462,11 +490,7 @@ static void queue_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines) {
     g_ptr_array_add(t->queued, q);
     l->role = K2X_ROLE_CELL;
   }
-  for (guint i = 0; i < page->lines->len; i++) {
-    const k2x_line *l = g_ptr_array_index(page->lines, i);
-    if (l->role < K2X_ROLE_TITLE || l->role > K2X_ROLE_REPEATED)
-      t->text_width = MAX(t->text_width, k2x_text_display_width(l->text));
-  }
+  t->text_width = MAX(t->text_width, page->body_columns);
 }
 
 void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
@@ -504,7 +528,10 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
   }
 
   widen_short_columns(t, lines, pieces);
-  double pitch = usual_pitch(t, pieces, lines);
+  g_autofree double *tops = g_new(double, lines->len);
+  for (guint i = 0; i < lines->len; i++)
+    tops[i] = line_top(g_ptr_array_index(lines, i));
+  double pitch = usual_pitch(t, pieces, lines, tops);
   double last_top = -1, before_top = -1, last_bottom = -1;
   double gap = usual_gap(pitch, lines);
   for (guint i = 0; i < lines->len; i++) {
@@ -523,7 +550,7 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
      * one, as a goal may sit lower in its cell than its status. A line that mixes in a
      * taller font sits a little off the grid and the next line makes up for it, so a small
      * jump must also show over the last two pitches. */
-    double top = line_top(l);
+    double top = tops[i];
     gboolean band = gap >= 0 && last_bottom >= 0 &&
                     l->box.y0 - last_bottom > gap + MAX(ROW_GAP_EXTRA * l->size, 2.0);
     gboolean jump = pitch > 0 && last_top >= 0 && top - last_top > pitch + ROW_PITCH_EXTRA &&

@@ -3,23 +3,204 @@
 
 #include <string.h>
 
-char *k2x_text_normalize(const char *text) {
-  g_autofree char *nfkc = g_utf8_normalize(text ? text : "", -1, G_NORMALIZE_ALL_COMPOSE);
-  if (!nfkc)
-    return g_strdup("");
-  GString *out = g_string_sized_new(strlen(nfkc));
-  for (const char *p = nfkc; *p; p = g_utf8_next_char(p)) {
-    gunichar c = g_utf8_get_char(p);
-    if (!g_unichar_isspace(c))
-      g_string_append_unichar(out, c);
+/* Characters NFKC maps to one character, the same one shifted by a constant, and whose
+ * decomposition starts with a starter that nothing before it composes with: a string can be
+ * cut in front of each of them and normalised piece by piece (UAX #15, stable code points).
+ * What follows one may still compose with it (か + U+3099), so only one followed by another
+ * of them, or by the end, is its own NFKC. With ASCII, which simple_form takes first, the
+ * ranges cover what Japanese documents print: punctuation and symbols, kana, kanji, full-width
+ * forms; test_text checks each character against g_utf8_normalize. space: the form is white
+ * space (g_unichar_isspace). */
+typedef struct {
+  gunichar first, last;
+  gint32 shift;
+  gboolean space;
+} simple_range;
+
+static const simple_range simple_ranges[] = {
+    {0x2010, 0x2010, 0, FALSE},       {0x2012, 0x2016, 0, FALSE},
+    {0x2018, 0x2023, 0, FALSE},       {0x2027, 0x2027, 0, FALSE},
+    {0x2028, 0x2029, 0, TRUE},        {0x202A, 0x202E, 0, FALSE},
+    {0x2030, 0x2032, 0, FALSE},       {0x2035, 0x2035, 0, FALSE},
+    {0x2038, 0x203B, 0, FALSE},       {0x2190, 0x222B, 0, FALSE},
+    {0x2231, 0x2328, 0, FALSE},       {0x2329, 0x232A, 0x0CDF, FALSE},
+    {0x232B, 0x245F, 0, FALSE},       {0x2460, 0x2468, -0x242F, FALSE},
+    {0x24EB, 0x2A0B, 0, FALSE},       {0x3000, 0x3000, -0x2FE0, TRUE},
+    {0x3001, 0x3029, 0, FALSE},       {0x3030, 0x3035, 0, FALSE},
+    {0x303B, 0x3098, 0, FALSE},       {0x309D, 0x309E, 0, FALSE},
+    {0x30A0, 0x30FE, 0, FALSE},       {0x3400, 0x4DBF, 0, FALSE},
+    {0x4E00, 0x9FFF, 0, FALSE},       {0xFF01, 0xFF5E, -0xFEE0, FALSE},
+};
+
+/* Whether c is simple: its form, and whether that is white space. ASCII is its own form;
+ * white space there is what g_unichar_isspace counts (not \v). */
+static inline gboolean simple_form(gunichar c, gunichar *form, gboolean *space) {
+  if (c < 0x80) {
+    *form = c;
+    *space = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    return TRUE;
   }
+  /* Kanji, hiragana and katakana, most of Japanese text, before the search. */
+  if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3041 && c <= 0x3096) ||
+      (c >= 0x30A1 && c <= 0x30FA)) {
+    *form = c;
+    *space = FALSE;
+    return TRUE;
+  }
+  gsize lo = 0, hi = G_N_ELEMENTS(simple_ranges);
+  while (lo < hi) {
+    gsize mid = (lo + hi) / 2;
+    const simple_range *r = &simple_ranges[mid];
+    if (c < r->first) {
+      hi = mid;
+    } else if (c > r->last) {
+      lo = mid + 1;
+    } else {
+      *form = (gunichar)((gint32)c + r->shift);
+      *space = r->space;
+      return TRUE;
+    }
+  }
+  return FALSE;
+}
+
+gboolean k2x_text_nfkc_simple(gunichar c, gunichar *nfkc) {
+  gboolean space;
+  return simple_form(c, nfkc, &space);
+}
+
+static void append_filtered(GString *out, const char *nfkc, gboolean drop_spaces) {
+  if (!drop_spaces) {
+    g_string_append(out, nfkc);
+    return;
+  }
+  for (const char *p = nfkc; *p; p = g_utf8_next_char(p))
+    if (!g_unichar_isspace(g_utf8_get_char(p)))
+      g_string_append_unichar(out, g_utf8_get_char(p));
+}
+
+/* What the piece of text being read is: a simple character that reads as printed, one that
+ * does not (another form, or white space to drop), or a stretch GLib must normalise. */
+typedef enum { PIECE_AS_PRINTED, PIECE_FORM, PIECE_GLIB } piece_kind;
+
+/* Writes out the piece [piece, p) of kind (form: its character's form, NUL to drop it), after
+ * the bytes [copy, piece) that read as printed. */
+static void finish_piece(GString *out, const char *copy, const char *piece, const char *p,
+                         piece_kind kind, gunichar form, gboolean drop_spaces) {
+  g_string_append_len(out, copy, piece - copy);
+  if (kind == PIECE_FORM) {
+    if (form)
+      g_string_append_unichar(out, form);
+  } else if (kind == PIECE_GLIB) {
+    g_autofree char *n = g_utf8_normalize(piece, p - piece, G_NORMALIZE_NFKC);
+    append_filtered(out, n, drop_spaces);
+  }
+}
+
+/* Appends NFKC of valid UTF-8 text[0, len) to out, as g_utf8_normalize gives it, without
+ * white space when drop_spaces. Each simple character starts a piece; the bytes before the
+ * current piece that read as printed, [copy, piece), are copied in one go. */
+static void nfkc_append_valid(GString *out, const char *text, gsize len, gboolean drop_spaces) {
+  const char *end = text + len, *copy = text, *piece = text;
+  piece_kind kind = PIECE_GLIB;
+  gunichar form = 0;
+  for (const char *p = text; p < end;) {
+    /* Valid by now, and kana and kanji take three bytes: decoded here, as the rest of the
+     * work per character is a few comparisons. */
+    guchar b = (guchar)*p;
+    gunichar c;
+    const char *next;
+    if (b < 0x80) {
+      c = b;
+      next = p + 1;
+    } else if ((b & 0xF0) == 0xE0) {
+      c = (gunichar)(b & 0x0F) << 12 | (gunichar)((guchar)p[1] & 0x3F) << 6 |
+          ((guchar)p[2] & 0x3F);
+      next = p + 3;
+    } else {
+      c = g_utf8_get_char(p);
+      next = g_utf8_next_char(p);
+    }
+    gunichar f;
+    gboolean space;
+    if (simple_form(c, &f, &space)) {
+      if (kind != PIECE_AS_PRINTED && piece < p) {
+        finish_piece(out, copy, piece, p, kind, form, drop_spaces);
+        copy = p;
+      }
+      piece = p;
+      if (drop_spaces && space) {
+        kind = PIECE_FORM;
+        form = 0;
+      } else {
+        kind = f == c ? PIECE_AS_PRINTED : PIECE_FORM;
+        form = f;
+      }
+    } else {
+      kind = PIECE_GLIB;
+    }
+    p = next;
+  }
+  if (kind != PIECE_AS_PRINTED && piece < end) {
+    finish_piece(out, copy, piece, end, kind, form, drop_spaces);
+    copy = end;
+  }
+  g_string_append_len(out, copy, end - copy);
+}
+
+/* The same for any text: what is not valid UTF-8 (or holds a NUL within len) goes to GLib
+ * whole, which stops at the NUL or gives up. */
+static void nfkc_append(GString *out, const char *text, gssize len, gboolean drop_spaces) {
+  gsize n = len < 0 ? strlen(text) : (gsize)len;
+  if (g_utf8_validate(text, (gssize)n, NULL)) {
+    nfkc_append_valid(out, text, n, drop_spaces);
+    return;
+  }
+  g_autofree char *whole = g_utf8_normalize(text, len, G_NORMALIZE_NFKC);
+  if (whole)
+    append_filtered(out, whole, drop_spaces);
+}
+
+char *k2x_text_nfkc(const char *text, gssize len) {
+  gsize n = len < 0 ? strlen(text) : (gsize)len;
+  if (!g_utf8_validate(text, (gssize)n, NULL))
+    return g_utf8_normalize(text, len, G_NORMALIZE_NFKC);
+  GString *out = g_string_sized_new(n);
+  nfkc_append_valid(out, text, n, FALSE);
   return g_string_free(out, FALSE);
+}
+
+void k2x_text_nfkc_append(GString *out, const char *text, gssize len) {
+  if (text)
+    nfkc_append(out, text, len, FALSE);
+}
+
+void k2x_text_normalize_append(GString *out, const char *text, gssize len) {
+  if (text)
+    nfkc_append(out, text, len, TRUE);
+}
+
+char *k2x_text_normalize(const char *text) {
+  GString *out = g_string_sized_new(text ? strlen(text) : 0);
+  k2x_text_normalize_append(out, text, -1);
+  return g_string_free(out, FALSE);
+}
+
+/* g_unichar_iswide_cjk, with ASCII, kana and kanji, most of the text, answered before GLib's
+ * search (test_text checks every character). */
+static inline gboolean wide_cjk(gunichar c) {
+  if (c < 0x80)
+    return FALSE;
+  if ((c >= 0x3041 && c <= 0x3096) || (c >= 0x3099 && c <= 0x30FF) ||
+      (c >= 0x4E00 && c <= 0x9FFF))
+    return TRUE;
+  return g_unichar_iswide_cjk(c);
 }
 
 gboolean k2x_text_is_wide(gunichar c) {
   /* iswide_cjk also counts the ambiguous-width symbols (→, ○, ※) that Japanese fonts draw
    * full width. */
-  return g_unichar_iswide_cjk(c) && c >= 0x2000;
+  return c >= 0x2000 && wide_cjk(c);
 }
 
 static gboolean is_latin_alnum(gunichar c) {
@@ -90,7 +271,7 @@ gunichar k2x_text_canonical_char(gunichar c) {
 gsize k2x_text_display_width(const char *text) {
   gsize w = 0;
   for (const char *p = text; p && *p; p = g_utf8_next_char(p))
-    w += g_unichar_iswide_cjk(g_utf8_get_char(p)) ? 2 : 1;
+    w += wide_cjk(g_utf8_get_char(p)) ? 2 : 1;
   return w;
 }
 

@@ -6,6 +6,19 @@
 
 /* NFKC with all whitespace removed: the form patterns are matched against. Caller frees. */
 char *k2x_text_normalize(const char *text);
+/* The same appended to out, for text[0, len) (len -1: up to its NUL). */
+void k2x_text_normalize_append(GString *out, const char *text, gssize len);
+
+/* NFKC of text[0, len) (len -1: up to its NUL), exactly as g_utf8_normalize (G_NORMALIZE_NFKC)
+ * gives it, NULL included, but most Japanese text costs a table look-up per character.
+ * Caller frees. */
+char *k2x_text_nfkc(const char *text, gssize len);
+/* The same appended to out; nothing for what GLib gives NULL. */
+void k2x_text_nfkc_append(GString *out, const char *text, gssize len);
+
+/* Whether c is a simple character: NFKC maps it to one character (*nfkc) whatever stands
+ * before it, so that text may be normalised in pieces cut in front of such characters. */
+gboolean k2x_text_nfkc_simple(gunichar c, gunichar *nfkc);
 
 /* Whether c is a Japanese (East Asian wide) character: kana, kanji, full-width forms and
  * CJK punctuation. Between two of them no space is ever written. */

@@ -9,6 +9,7 @@
 
 #include "clean.h"
 #include "region.h"
+#include "text.h"
 #include "testutil.h"
 
 #define SIZE 10.5
@@ -291,6 +292,27 @@ static void test_clean_page_number_forms(void **state) {
   assert_role(page, "12", K2X_ROLE_NONE);
 }
 
+/* Text without layout: clean measures the widest line that is no furniture, in display
+ * columns, which a table read from such text shares between its columns. */
+static void test_clean_body_columns_text(void **state) {
+  const fixture *f = *state;
+  g_autoptr(GPtrArray) lines = g_ptr_array_new();
+  const char *texts[] = {title, label, heading, body_short, "3"};
+  for (gsize i = 0; i < G_N_ELEMENTS(texts); i++)
+    g_ptr_array_add(lines, (gpointer)texts[i]);
+  g_autoptr(k2x_page) page = k2x_page_new_from_text(1, lines, FALSE);
+  assert_true(page->flow_only);
+  k2x_clean_page(page, NULL, NULL, f->profile, f->regions);
+  assert_role(page, "令和", K2X_ROLE_TITLE);
+  assert_role(page, label, K2X_ROLE_LABEL);
+  assert_int_equal(page->body_columns, k2x_text_display_width(heading));
+  assert_true(k2x_text_display_width(title) > page->body_columns);
+
+  g_autoptr(k2x_page) pdf = first_page(body_right());
+  k2x_clean_page(pdf, NULL, NULL, f->profile, f->regions);
+  assert_int_equal(pdf->body_columns, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_clean_first_page_roles),
@@ -304,6 +326,7 @@ int main(void) {
       cmocka_unit_test(test_clean_not_repeated_alone),
       cmocka_unit_test(test_clean_repeated_needs_same_place),
       cmocka_unit_test(test_clean_page_number_forms),
+      cmocka_unit_test(test_clean_body_columns_text),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

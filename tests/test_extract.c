@@ -13,6 +13,7 @@
 #include <pango/pangocairo.h>
 
 #include "extract.h"
+#include "text.h"
 #include "testutil.h"
 
 #define SIZE 10.5
@@ -63,6 +64,78 @@ static void test_extract_lines_from_shuffled_glyphs(void **state) {
     for (guint j = 1; j < glyphs->len; j++)
       assert_true(g_array_index(glyphs, k2x_glyph, j - 1).x0 <
                   g_array_index(glyphs, k2x_glyph, j).x0);
+  }
+}
+
+/* Pages built from the same glyphs agree line by line: text, glyphs, runs, box and size. */
+static void assert_same_page(const k2x_page *a, const k2x_page *b) {
+  assert_int_equal(a->lines->len, b->lines->len);
+  for (guint i = 0; i < a->lines->len; i++) {
+    const k2x_line *x = line_at(a, i), *y = line_at(b, i);
+    assert_string_equal(x->text, y->text);
+    assert_string_equal(x->norm, y->norm);
+    assert_int_equal(x->glyphs->len, y->glyphs->len);
+    assert_memory_equal(x->glyphs->data, y->glyphs->data, x->glyphs->len * sizeof(k2x_glyph));
+    assert_int_equal(x->runs->len, y->runs->len);
+    assert_memory_equal(x->runs->data, y->runs->data, x->runs->len * sizeof(k2x_run));
+    assert_memory_equal(&x->box, &y->box, sizeof x->box);
+    assert_float_equal(x->size, y->size, 0);
+  }
+}
+
+/* Columns drawn one after the other, bottom to top, interleaved or at random: glyphs come as
+ * any number of ascending runs, and the page is the same. */
+static void test_extract_glyph_order_any(void **state) {
+  static const char *const cells[] = {"協議の場の設置", "研修会を開催した", "ピアサポーター",
+                                      "AD 合同会議", "（１）地域移行"};
+  GArray *sorted = tu_glyphs_new();
+  for (int row = 0; row < 12; row++)
+    for (int col = 0; col < 5; col++)
+      tu_add_text(sorted, 40 + 110 * col, 100 + row * 1.5 * SIZE, SIZE, cells[(row + col) % 5]);
+  g_autoptr(k2x_page) want = tu_page(1, g_array_copy(sorted));
+  assert_int_equal(want->lines->len, 12);
+
+  GArray *by_column = tu_glyphs_new(), *reversed = tu_glyphs_new();
+  for (int col = 4; col >= 0; col--)
+    for (int row = 0; row < 12; row++)
+      tu_add_text(by_column, 40 + 110 * col, 100 + row * 1.5 * SIZE, SIZE,
+                  cells[(row + col) % 5]);
+  for (guint i = sorted->len; i > 0; i--)
+    g_array_append_val(reversed, g_array_index(sorted, k2x_glyph, i - 1));
+  GArray *shuffled = g_array_copy(sorted);
+  shuffle(shuffled);
+  GArray *orders[] = {by_column, reversed, shuffled};
+  for (gsize k = 0; k < G_N_ELEMENTS(orders); k++) {
+    g_autoptr(k2x_page) page = tu_page(1, orders[k]);
+    assert_same_page(want, page);
+  }
+  g_array_unref(sorted);
+}
+
+/* Two glyphs at the very same place keep the order they were drawn in. */
+static void test_extract_same_place_keeps_order(void **state) {
+  const char *orders[] = {"AB", "BA"};
+  for (gsize k = 0; k < G_N_ELEMENTS(orders); k++) {
+    GArray *g = tu_glyphs_new();
+    tu_add_text(g, 60, 100, SIZE, (char[]){orders[k][0], 0});
+    tu_add_text(g, 60, 100, SIZE, (char[]){orders[k][1], 0});
+    g_autoptr(k2x_page) page = tu_page(1, g);
+    assert_int_equal(page->lines->len, 1);
+    assert_string_equal(line_at(page, 0)->text, orders[k]);
+  }
+}
+
+/* Each line carries its text normalised once, for the stages that match patterns. */
+static void test_extract_line_norm(void **state) {
+  GArray *g = tu_glyphs_new();
+  tu_add_text(g, 60, 100, SIZE, "（１）令和２年度  AD 合同会議");
+  tu_add_text(g, 60, 130, SIZE, "ｶﾞｲﾄﾞ・①が\u3099");
+  g_autoptr(k2x_page) page = tu_page(1, g);
+  assert_int_equal(page->lines->len, 2);
+  assert_string_equal(line_at(page, 0)->norm, "(1)令和2年度AD合同会議");
+  for (guint i = 0; i < page->lines->len; i++) {
+    g_autofree char *want = k2x_text_normalize(line_at(page, i)->text);
+    assert_string_equal(line_at(page, i)->norm, want);
   }
 }
 
@@ -685,6 +758,9 @@ static void test_extract_text_source_errors(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_extract_lines_from_shuffled_glyphs),
+      cmocka_unit_test(test_extract_glyph_order_any),
+      cmocka_unit_test(test_extract_same_place_keeps_order),
+      cmocka_unit_test(test_extract_line_norm),
       cmocka_unit_test(test_extract_raised_glyph_same_line),
       cmocka_unit_test(test_extract_two_columns_one_line),
       cmocka_unit_test(test_extract_duplicates_dropped),

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "profile.h"
+#include "text.h"
 
 /* The smallest profile that loads; error tests change one thing in it. */
 #define MINIMAL_PROFILE                                                                    \
@@ -27,10 +28,22 @@ static int teardown(void **state) {
   return 0;
 }
 
+/* Matches printed both ways: normalising it in the profile, and with the caller's norm. */
+static const k2x_profile_section *match_heading(const k2x_profile *p, const char *printed,
+                                                char **heading) {
+  g_autofree char *norm = k2x_text_normalize(printed);
+  g_autofree char *other = NULL;
+  const k2x_profile_section *with_norm = k2x_profile_match_heading(p, printed, norm, &other);
+  const k2x_profile_section *s = k2x_profile_match_heading(p, printed, NULL, heading);
+  assert_ptr_equal(s, with_norm);
+  assert_string_equal(other ? other : "", *heading ? *heading : "");
+  return s;
+}
+
 static void check_heading(const k2x_profile *p, const char *printed, int want_number,
                           const char *want_heading) {
   char *heading = NULL;
-  const k2x_profile_section *s = k2x_profile_match_heading(p, printed, &heading);
+  const k2x_profile_section *s = match_heading(p, printed, &heading);
   if (!s)
     fail_msg("not a heading: \"%s\"", printed);
   assert_int_equal(s->number, want_number);
@@ -40,7 +53,7 @@ static void check_heading(const k2x_profile *p, const char *printed, int want_nu
 
 static void check_not_heading(const k2x_profile *p, const char *printed) {
   char *heading = NULL;
-  const k2x_profile_section *s = k2x_profile_match_heading(p, printed, &heading);
+  const k2x_profile_section *s = match_heading(p, printed, &heading);
   if (s)
     fail_msg("taken as heading %d: \"%s\"", s->number, printed);
   assert_null(heading);
@@ -119,6 +132,11 @@ static void test_profile_heading_number_forms(void **state) {
   check_heading(p, "(1) 平成30年度の達成目標・取組状況", 1, "平成30年度の達成目標・取組状況");
   check_heading(p, "２．支援事業の成果", 2, "支援事業の成果");
   check_heading(p, "3．次年度に向けた課題", 3, "次年度に向けた課題");
+  /* Blanks before the number, and a bracket of either width. */
+  check_heading(p, "　２．支援事業の成果", 2, "支援事業の成果");
+  check_heading(p, " \t(２) 支援事業の成果", 2, "支援事業の成果");
+  check_heading(p, "\u3000（2）\u3000支援事業の成果", 2, "支援事業の成果");
+  check_heading(p, "２ 支援事業の成果", 2, "支援事業の成果");
 }
 
 static void test_profile_heading_keeps_inner_space(void **state) {
@@ -173,6 +191,69 @@ static void test_profile_minimal_loads(void **state) {
   const k2x_profile_section *s = k2x_profile_section_get(p, 1);
   assert_false(s->is_table);
   assert_string_equal(s->sheet, "section1");
+}
+
+/* A pattern that backtracks deeply runs out of the JIT's stack over a long line: the
+ * interpreter decides, and the line matches as it would without the JIT. */
+static void test_profile_pattern_deep_backtracking(void **state) {
+  (void)state;
+  const char pattern[] = "^(?:目標(a|b|あ)*?$)";
+  g_autoptr(GString) line = g_string_new("目標");
+  for (int i = 0; i < 3000; i++)
+    g_string_append(line, i % 3 ? "ab" : "あ");
+  g_autoptr(GRegex) plain = g_regex_new(pattern, 0, 0, NULL);
+  g_autoptr(GRegex) jit = g_regex_new(pattern, G_REGEX_OPTIMIZE, 0, NULL);
+  assert_true(g_regex_match(plain, line->str, 0, NULL));
+  g_autoptr(GMatchInfo) mi = NULL;
+  assert_true(k2x_profile_pattern_match(jit, line->str, 0, 0, &mi));
+  assert_true(g_match_info_matches(mi));
+  assert_true(k2x_profile_pattern_match(plain, line->str, 0, 0, NULL));
+  g_string_append(line, "。");
+  assert_false(k2x_profile_pattern_match(jit, line->str, 0, 0, NULL));
+  /* The same through a profile's heading. */
+  const char data[] = MINIMAL_PROFILE "[section 1]\nheading = 目標(a|b|あ)*?$\n";
+  g_autoptr(k2x_profile) p = k2x_profile_new_from_data(data, strlen(data), NULL);
+  assert_non_null(p);
+  assert_null(k2x_profile_match_heading(p, line->str, NULL, NULL));
+  g_string_truncate(line, line->len - strlen("。"));
+  const k2x_profile_section *s = k2x_profile_match_heading(p, line->str, NULL, NULL);
+  assert_non_null(s);
+  assert_int_equal(s->number, 1);
+}
+
+static const k2x_profile_section *heading_of(const k2x_profile *p, const char *line) {
+  return k2x_profile_match_heading(p, line, NULL, NULL);
+}
+
+/* All headings are tried in one match first; each pattern keeps its meaning there (an inline
+ * option stays its own), and a pattern that could mean something else among others (a back
+ * reference, a verb) is tried on its own only. */
+static void test_profile_any_heading(void **state) {
+  const k2x_profile *def = *state;
+  assert_non_null(def->any_heading);
+
+  const char scoped[] = MINIMAL_PROFILE "[section 1]\nheading = (?i)abc\n"
+                                        "[section 2]\nheading = DEF\n";
+  g_autoptr(k2x_profile) p = k2x_profile_new_from_data(scoped, strlen(scoped), NULL);
+  assert_non_null(p->any_heading);
+  assert_int_equal(heading_of(p, "1. ABC")->number, 1);
+  assert_int_equal(heading_of(p, "DEF")->number, 2);
+  assert_null(heading_of(p, "def"));
+  assert_null(heading_of(p, "xyz"));
+
+  const char backref[] = MINIMAL_PROFILE "[section 1]\nheading = (甲)\n"
+                                         "[section 2]\nheading = (乙)\\1\n";
+  g_autoptr(k2x_profile) b = k2x_profile_new_from_data(backref, strlen(backref), NULL);
+  assert_null(b->any_heading);
+  assert_int_equal(heading_of(b, "２．乙乙")->number, 2);
+  assert_null(heading_of(b, "乙甲"));
+
+  const char verb[] = MINIMAL_PROFILE "[section 1]\nheading = 甲(*COMMIT)乙\n"
+                                      "[section 2]\nheading = 甲丙\n";
+  g_autoptr(k2x_profile) v = k2x_profile_new_from_data(verb, strlen(verb), NULL);
+  assert_null(v->any_heading);
+  assert_int_equal(heading_of(v, "甲丙")->number, 2);
+  assert_int_equal(heading_of(v, "甲乙")->number, 1);
 }
 
 static void test_profile_error_malformed_line(void **state) {
@@ -321,6 +402,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_profile_marker_kinds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_profile_marker_none, setup, teardown),
       cmocka_unit_test(test_profile_minimal_loads),
+      cmocka_unit_test(test_profile_pattern_deep_backtracking),
+      cmocka_unit_test_setup_teardown(test_profile_any_heading, setup, teardown),
       cmocka_unit_test(test_profile_error_malformed_line),
       cmocka_unit_test(test_profile_error_malformed_line_number),
       cmocka_unit_test(test_profile_error_not_utf8),

@@ -286,6 +286,18 @@ static void test_region_is_label_length_limit(void **state) {
   g_string_free(s, TRUE);
 }
 
+/* A label starts with a place: after its blanks, in its normalised form, which may differ
+ * from the character printed; a mark that joins the first character makes it another. */
+static void test_region_is_label_first_character(void **state) {
+  const k2x_regions *r = *state;
+  assert_true(k2x_region_is_label(r, " \u3000青森県・津軽圏域"));
+  assert_true(k2x_region_is_label(r, "\uFA19奈川県・相模原市相模原圏域")); /* 神 compatibility form */
+  assert_false(k2x_region_is_label(r, "・青森県・津軽圏域"));
+  assert_false(k2x_region_is_label(r, "（青森県）"));
+  assert_false(k2x_region_is_label(r, "青\u0301森県・津軽圏域"));
+  assert_false(k2x_region_is_label(r, "A青森県"));
+}
+
 static void test_region_is_label_area_naming_a_municipality(void **state) {
   (void)state;
   /* A municipality name that does not end like a place still makes a label. */
@@ -427,6 +439,7 @@ int main(void) {
       cmocka_unit_test(test_region_is_label_accepts_labels),
       cmocka_unit_test(test_region_is_label_rejects_phrases),
       cmocka_unit_test(test_region_is_label_length_limit),
+      cmocka_unit_test(test_region_is_label_first_character),
       cmocka_unit_test(test_region_is_label_area_naming_a_municipality),
       cmocka_unit_test(test_region_infer_municipality_beats_prefecture),
       cmocka_unit_test(test_region_infer_prefecture_only),

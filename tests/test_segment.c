@@ -338,6 +338,32 @@ static void test_segment_two_reports_on_one_page(void **state) {
   assert_false(has_warning(b, "label_extra"));
 }
 
+/* Reports one after another on one page, each with its title and label in its head: every
+ * label goes to the report that the heading after it opens. */
+static void test_segment_labels_in_heads_on_one_page(void **state) {
+  fixture *f = *state;
+  static const char *const labels[] = {"茨城県", "栃木県・県南圏域", "葛飾区", "千葉市圏域"};
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  for (gsize k = 0; k < G_N_ELEMENTS(labels); k++) {
+    header(g, &y, TRUE, labels[k]);
+    line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+    line(g, LEFT, &y, "２．支援事業の成果");
+    line(g, LEFT, &y, "・一つ目");
+  }
+  k2x_page *pages[] = {tu_page(1, g)};
+  run(f, pages, 1);
+
+  assert_int_equal(f->doc->reports->len, G_N_ELEMENTS(labels));
+  for (gsize k = 0; k < G_N_ELEMENTS(labels); k++) {
+    const k2x_report *r = g_ptr_array_index(f->doc->reports, k);
+    assert_string_equal(r->label, labels[k]);
+    assert_non_null(r->title);
+    assert_false(has_warning(r, "label_extra"));
+  }
+  assert_int_equal(f->doc->warnings->len, 0);
+}
+
 static void test_segment_region_inferred_or_missing(void **state) {
   fixture *f = *state;
   GArray *g1 = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
@@ -648,6 +674,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_segment_label_after_body_and_before, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_segment_two_reports_on_one_page, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_labels_in_heads_on_one_page, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_region_inferred_or_missing, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_segment_row_continues_across_pages, setup,
