@@ -65,7 +65,7 @@ static gpointer work(gpointer data) {
   return NULL;
 }
 
-static page_feed *feed_new(k2x_source *src, const char *path, const k2x_convert_options *o,
+static page_feed *feed_new(k2x_source *src, const char *path, int threads_wanted,
                            guint max_glyphs) {
   page_feed *f = g_new0(page_feed, 1);
   f->src = src;
@@ -73,7 +73,7 @@ static page_feed *feed_new(k2x_source *src, const char *path, const k2x_convert_
   f->n = k2x_source_page_count(src);
   f->workers = g_array_new(FALSE, TRUE, sizeof(worker));
   /* Text pages cost next to nothing to read. */
-  int threads = g_str_equal(k2x_source_kind(src), "pdf") ? MIN(o->threads, f->n) : 0;
+  int threads = g_str_equal(k2x_source_kind(src), "pdf") ? MIN(threads_wanted, f->n) : 0;
   if (threads < 2)
     return f;
   g_mutex_init(&f->lock);
@@ -84,16 +84,10 @@ static page_feed *feed_new(k2x_source *src, const char *path, const k2x_convert_
   worker first = {f, src, FALSE, NULL};
   g_array_append_val(f->workers, first);
   for (int k = 1; k < threads; k++) {
-    k2x_source *copy = NULL;
-    /* A copy that cannot be opened, or is not the same file any more, only means fewer
-     * workers. */
-    if (k2x_source_open(path, o->password, o->input_encoding, &copy, NULL))
+    /* A copy that cannot be made only means fewer workers. */
+    k2x_source *copy = k2x_source_copy(src, NULL);
+    if (!copy)
       break;
-    if (k2x_source_page_count(copy) != f->n ||
-        !g_str_equal(k2x_source_sha256(copy), k2x_source_sha256(src))) {
-      k2x_source_free(copy);
-      break;
-    }
     worker w = {f, copy, TRUE, NULL};
     g_array_append_val(f->workers, w);
   }
@@ -181,7 +175,7 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     k2x_segmenter_set_report_fn(seg, hand_over, &h);
   guint max_glyphs = options->max_glyphs ? options->max_glyphs : K2X_MAX_GLYPHS;
   int n = doc->pages, with_text = 0;
-  page_feed *feed = feed_new(src, path, options, max_glyphs);
+  page_feed *feed = feed_new(src, path, options->threads, max_glyphs);
   k2x_page *prev = NULL, *cur = n > 0 ? feed_take(feed, 0) : NULL;
   k2x_page *next = n > 1 ? feed_take(feed, 1) : NULL;
   for (int i = 0; i < n && !h.err; i++) {

@@ -19,6 +19,7 @@ struct k2x_source {
   gboolean layout;      /* the text keeps pdftotext's layout */
   char *sha256;
   int pages;
+  char *uri, *password; /* set when only the file opens it, with this password */
 };
 
 static void line_free(gpointer p) {
@@ -380,6 +381,10 @@ k2x_error k2x_source_open(const char *path, const char *password, const char *en
     }
     if (uri)
       src->doc = poppler_document_new_from_file(uri, password, &err);
+    if (src->doc) {
+      src->uri = g_steal_pointer(&uri);
+      src->password = g_strdup(password);
+    }
   }
   if (!src->doc) {
     gboolean locked = g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
@@ -402,7 +407,35 @@ void k2x_source_free(k2x_source *source) {
   if (source->map)
     g_mapped_file_unref(source->map);
   g_free(source->sha256);
+  g_free(source->uri);
+  g_free(source->password);
   g_free(source);
+}
+
+k2x_source *k2x_source_copy(const k2x_source *source, GError **error) {
+  if (!source->doc) {
+    g_set_error(error, K2X_ERROR, K2X_ERR_PDF, "only a PDF source is copied");
+    return NULL;
+  }
+  g_autoptr(GBytes) bytes = g_mapped_file_get_bytes(source->map);
+  PopplerDocument *doc = source->uri
+                             ? poppler_document_new_from_file(source->uri, source->password, error)
+                             : poppler_document_new_from_bytes(bytes, NULL, error);
+  if (!doc)
+    return NULL;
+  if (poppler_document_get_n_pages(doc) != source->pages) { /* the file changed under us */
+    g_object_unref(doc);
+    g_set_error(error, K2X_ERROR, K2X_ERR_PDF, "the file changed while it was read");
+    return NULL;
+  }
+  k2x_source *copy = g_new0(k2x_source, 1);
+  copy->map = g_mapped_file_ref(source->map);
+  copy->doc = doc;
+  copy->sha256 = g_strdup(source->sha256);
+  copy->pages = source->pages;
+  copy->uri = g_strdup(source->uri);
+  copy->password = g_strdup(source->password);
+  return copy;
 }
 
 int k2x_source_page_count(const k2x_source *source) {

@@ -146,6 +146,9 @@ for bits in 128 40; do
   same_as_original password enc-user-$bits
 done
 converted password-owner enc-user-128
+# A lone input's pages are read by two threads, each opening the file with the password.
+run password-threads 0 --jobs 2 --password kaigi -- "$bad/enc-user-128.pdf"
+same_as_original password-threads enc-user-128
 # The review reopens the source: it needs the password too.
 run password-review 0 --review --password kaigi -- "$bad/enc-user-128.pdf"
 [ -s "$work/out/password-review/enc-user-128.review.pdf" ] \

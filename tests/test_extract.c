@@ -415,6 +415,31 @@ static void test_extract_pdf_sha256(void **state) {
   assert_string_equal(sha, want);
 }
 
+/* A copy reads the same pages as the source, even after the source is gone (threads each
+ * have one); a text source has none. */
+static void test_extract_pdf_copy(void **state) {
+  const fixture *f = *state;
+  k2x_source *src = open_fixture(f);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(k2x_source) copy = k2x_source_copy(src, &error);
+  assert_non_null(copy);
+  assert_string_equal(k2x_source_sha256(copy), k2x_source_sha256(src));
+  assert_int_equal(k2x_source_page_count(copy), k2x_source_page_count(src));
+  g_autoptr(k2x_page) a = k2x_source_read_page(src, 0, 0);
+  k2x_source_free(src);
+  g_autoptr(k2x_page) b = k2x_source_read_page(copy, 0, 0);
+  assert_int_equal(a->lines->len, b->lines->len);
+  for (guint i = 0; i < a->lines->len; i++)
+    assert_string_equal(line_at(a, i)->text, line_at(b, i)->text);
+
+  g_autofree char *txt = g_build_filename(f->dir, "copy.txt", NULL);
+  assert_true(g_file_set_contents(txt, "１．成果\n", -1, NULL));
+  g_autoptr(k2x_source) text = NULL;
+  assert_int_equal(k2x_source_open(txt, NULL, NULL, &text, NULL), K2X_OK);
+  assert_null(k2x_source_copy(text, &error));
+  assert_non_null(error);
+}
+
 static void test_extract_error_missing_file(void **state) {
   const fixture *f = *state;
   g_autofree char *path = g_build_filename(f->dir, "absent.pdf", NULL);
@@ -775,6 +800,7 @@ int main(void) {
       cmocka_unit_test(test_extract_pdf_image_page),
       cmocka_unit_test(test_extract_pdf_glyph_limit),
       cmocka_unit_test(test_extract_pdf_sha256),
+      cmocka_unit_test(test_extract_pdf_copy),
       cmocka_unit_test(test_extract_error_missing_file),
       cmocka_unit_test(test_extract_error_not_pdf),
       cmocka_unit_test(test_extract_text_decode_utf8),
