@@ -230,23 +230,34 @@ static GPtrArray *outputs_before(const k2x_batch *b, const char *input) {
   return states;
 }
 
-/* The temporary files of an input's outputs: ours are ".NAME.XXXXXX" (k2x_writer_temp_path),
- * g_file_set_contents writes "NAME.XXXXXX". A child that died, or a run that was killed,
- * leaves them; under the lock nobody else is writing them. */
-static void remove_temps(const k2x_batch *b, const GPtrArray *before) {
+/* Removes the temporary files of the outputs named in names (a set of base names): every
+ * writer's is ".NAME.XXXXXX" (k2x_writer_temp_path). A child that died, or a run that was
+ * killed, leaves them; under the lock nobody else is writing them. One pass over the
+ * directory, however many outputs. */
+static void remove_temps(const k2x_batch *b, GHashTable *names) {
   g_autoptr(GDir) dir = g_dir_open(b->output_dir, 0, NULL);
   const char *name;
   while (dir && (name = g_dir_read_name(dir))) {
-    const char *rest = name + (name[0] == '.');
-    for (guint i = 0; i < before->len; i++) {
-      g_autofree char *base =
-          g_path_get_basename(((const output_state *)g_ptr_array_index(before, i))->path);
-      g_autofree char *prefix = g_strconcat(base, ".", NULL);
-      if (g_str_has_prefix(rest, prefix) && strlen(rest) == strlen(prefix) + 6) {
-        g_autofree char *path = g_build_filename(b->output_dir, name, NULL);
-        g_unlink(path);
-      }
+    if (name[0] != '.')
+      continue;
+    const char *rest = name + 1;
+    gsize len = strlen(rest);
+    if (len < 8 || rest[len - 7] != '.')
+      continue;
+    g_autofree char *output = g_strndup(rest, len - 7);
+    if (g_hash_table_contains(names, output)) {
+      g_autofree char *path = g_build_filename(b->output_dir, name, NULL);
+      g_unlink(path);
     }
+  }
+}
+
+/* Adds the base names of input's outputs to names. */
+static void add_output_names(const k2x_batch *b, const char *input, GHashTable *names) {
+  for (const char *const *s = b->outputs; s && *s; s++) {
+    char *path = output_of(b, input, *s);
+    g_hash_table_add(names, g_path_get_basename(path));
+    g_free(path);
   }
 }
 
@@ -261,7 +272,11 @@ static void remove_leftovers(const k2x_batch *b, const GPtrArray *before) {
          now.st_size != s->st.st_size))
       g_unlink(s->path);
   }
-  remove_temps(b, before);
+  g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < before->len; i++)
+    g_hash_table_add(names,
+                     g_path_get_basename(((const output_state *)g_ptr_array_index(before, i))->path));
+  remove_temps(b, names);
 }
 
 /* For tests only: K2X_TEST_FAULT="crash:NAME,hang:NAME" makes the child converting the input
@@ -303,7 +318,6 @@ static gboolean start_child(const k2x_batch *b, GPtrArray *running, guint index,
   if (pipe(fds) != 0)
     return FALSE;
   GPtrArray *before = outputs_before(b, input);
-  remove_temps(b, before);
   fflush(stdout);
   fflush(stderr);
   pid_t pid = fork();
@@ -502,8 +516,14 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
     skip[i] = is_current(b, manifest, g_ptr_array_index(files, i));
   g_autoptr(GPtrArray) running = g_ptr_array_new();
   guint to_start = 0; /* inputs still to convert */
-  for (guint i = 0; i < n; i++)
+  g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++) {
     to_start += !skip[i];
+    if (!skip[i])
+      add_output_names(b, g_ptr_array_index(files, i), names);
+  }
+  /* What a killed run left half written goes before anything is converted again. */
+  remove_temps(b, names);
   while (printed < n) {
     while (next < n && (skip[next] || (int)running->len < jobs)) {
       /* The jobs no child holds yet, shared among the inputs left: the last inputs of a
