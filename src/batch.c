@@ -204,7 +204,35 @@ typedef struct {
   gint64 deadline;  /* monotonic µs; 0 for none */
   gboolean timed_out;
   GPtrArray *before; /* output_state of its outputs */
+  guint pages_done, pages; /* as the child last said (k2x_batch_pages_done) */
 } child;
+
+/* In a child: the write end of its result pipe. */
+static int child_fd = -1;
+
+/* Progress lines ("p\tDONE\tPAGES") go ahead of the result line on the same pipe. */
+void k2x_batch_pages_done(guint done, guint pages) {
+  if (child_fd < 0)
+    return;
+  char line[64];
+  int len = g_snprintf(line, sizeof line, "p\t%u\t%u\n", done, pages);
+  /* A pipe takes a write this small whole; if the parent is gone, so is the progress line. */
+  ssize_t written = write(child_fd, line, (size_t)len);
+  (void)written;
+}
+
+/* Takes the progress lines at the front of what a child wrote. */
+static void take_progress(child *c) {
+  while (g_str_has_prefix(c->buf->str, "p\t")) {
+    const char *nl = strchr(c->buf->str, '\n');
+    if (!nl)
+      return;
+    char *end = NULL;
+    c->pages_done = (guint)g_ascii_strtoull(c->buf->str + 2, &end, 10);
+    c->pages = (guint)g_ascii_strtoull(end, NULL, 10);
+    g_string_erase(c->buf, 0, nl + 1 - c->buf->str);
+  }
+}
 
 /* What an output file was before a conversion, to tell what the conversion wrote. */
 typedef struct {
@@ -334,6 +362,7 @@ static gboolean start_child(const k2x_batch *b, GPtrArray *running, guint index,
     g_ptr_array_unref(before);
     limit_memory(b->memory_limit);
     test_fault(input);
+    child_fd = fds[1];
     k2x_batch_result r = {0};
     convert(input, threads, &r, data);
     result_send(fds[1], &r);
@@ -393,6 +422,8 @@ typedef struct {
   gboolean tty;
   gint64 start;
   guint total, done, converted, skipped, failed, warnings, pages;
+  guint running_done, running_pages; /* pages done and in all of the inputs converting now */
+  gint64 shown;                      /* when the progress line was last written */
 } tally;
 
 static void log_line(tally *t, const char *line) {
@@ -405,13 +436,23 @@ static void log_line(tally *t, const char *line) {
 }
 
 static void progress(tally *t) {
-  if (!t->tty || t->b->quiet)
+  gint64 now = g_get_monotonic_time();
+  /* Ten times a second is as often as anyone reads it. */
+  if (!t->tty || t->b->quiet || now - t->shown < G_USEC_PER_SEC / 10)
     return;
-  double secs = (double)(g_get_monotonic_time() - t->start) / G_USEC_PER_SEC;
-  double rate = secs > 0 ? t->pages / secs : 0;
-  double eta = t->done > 0 ? secs / t->done * (t->total - t->done) : 0;
+  t->shown = now;
+  double secs = (double)(now - t->start) / G_USEC_PER_SEC;
+  guint pages = t->pages + t->running_done;
+  double rate = secs > 0 ? pages / secs : 0;
+  /* By files once some are done; before that, by the pages of those converting (one large
+   * bundle). */
+  double eta = 0;
+  if (t->done > 0)
+    eta = secs / t->done * (t->total - t->done);
+  else if (rate > 0 && t->running_pages > t->running_done)
+    eta = (t->running_pages - t->running_done) / rate;
   fprintf(stderr, "\r\033[K%u/%u files, %u pages, %.1f pages/s, ETA %d:%02d", t->done,
-          t->total, t->pages, rate, (int)eta / 60, (int)eta % 60);
+          t->total, pages, rate, (int)eta / 60, (int)eta % 60);
   fflush(stderr);
 }
 
@@ -464,8 +505,10 @@ static void step(const k2x_batch *b, GPtrArray *running, GPtrArray *files,
     if (n > 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
       char buf[4096];
       ssize_t got = read(c->fd, buf, sizeof buf);
-      if (got > 0)
+      if (got > 0) {
         g_string_append_len(c->buf, buf, got);
+        take_progress(c);
+      }
       else if (got == 0 || errno != EINTR)
         closed = TRUE;
     }
@@ -559,6 +602,12 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
         manifest_save(manifest, manifest_path);
       }
       result_clear(&results[printed]);
+    }
+    t.running_done = t.running_pages = 0;
+    for (guint i = 0; i < running->len; i++) {
+      const child *c = g_ptr_array_index(running, i);
+      t.running_done += c->pages_done;
+      t.running_pages += c->pages;
     }
     progress(&t);
   }

@@ -41,6 +41,10 @@ typedef struct {
   int shard, shards; /* convert only slice shard (1-based) of shards; 0 for all */
 } k2x_batch;
 
+/* In the child converting an input: pages done of pages, for the progress line. Does
+ * nothing elsewhere. */
+void k2x_batch_pages_done(guint done, guint pages);
+
 /* The path of input's output with suffix in dir: "dir/NAME.json" for "in/NAME.pdf". */
 char *k2x_batch_output_path(const char *dir, const char *input, const char *suffix);
 

@@ -236,6 +236,7 @@ static k2x_error writers_add(const k2x_doc *doc, const k2x_report *report, gpoin
     err = k2x_xlsx_writer_add_report(w->xlsx, doc, report, error);
   if (!err && w->csv)
     err = k2x_csv_writer_add_report(w->csv, doc, report, error);
+  k2x_batch_pages_done((guint)report->page_last, (guint)doc->pages);
   return err;
 }
 

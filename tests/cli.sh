@@ -130,10 +130,10 @@ expect not-recursive 0 "^3 converted" -- "$bin" -q -o "$work/flat" "$work/many"
 
 # One large PDF: with --jobs 4 its pages are extracted by 4 threads, and the outputs equal
 # --jobs 1's, reports running across the pages of different threads included. The bundle
-# repeats sample.spec's reports (some print their label after the body) 8 times.
+# repeats sample.spec's reports (some print their label after the body) 16 times: 80 pages.
 mkdir -p "$work/large"
 spec="$here/fixtures/specs/sample.spec"
-{ sed '/^report:/,$d' "$spec"; for _ in 1 2 3 4 5 6 7 8; do sed -n '/^report:/,$p' "$spec"; done; } \
+{ sed '/^report:/,$d' "$spec"; for _ in $(seq 16); do sed -n '/^report:/,$p' "$spec"; done; } \
   >"$work/large/bundle.spec"
 "$gen" "$work/large/bundle.spec" "$work/large/bundle.pdf" "$work/large/bundle.expected.json" ||
   failed=1
@@ -145,6 +145,18 @@ grep -q "pages extracted by 4 threads" "$work/large/j4.log" ||
   { echo "FAIL large-threads: no 4 extracting threads"; head -3 "$work/large/j4.log"; failed=1; }
 grep -q "pages extracted by 4 threads" "$work/large/j1.log" &&
   { echo "FAIL large-threads: --jobs 1 used threads"; failed=1; }
+# On a terminal (script(1) makes one) the progress line counts the pages of the lone bundle
+# while it converts, not only when it is done; without one there is no progress line.
+if command -v script >/dev/null; then
+  script -qec "$bin --jobs 1 --format json -o '$work/large/tty' '$work/large/bundle.pdf'" \
+    /dev/null >"$work/large/tty.log" 2>&1
+  if tr '\r' '\n' <"$work/large/tty.log" | grep -qE "^.*0/1 files, [1-9][0-9]* pages"; then
+    echo "ok   progress-pages"
+  else
+    echo "FAIL progress-pages: no page count before the file was done"; failed=1
+  fi
+  grep -q "files, " "$work/large/j1.log" && { echo "FAIL progress: shown without a terminal"; failed=1; }
+fi
 if /usr/bin/python3 "$here/compare_json.py" "$work/large/bundle.expected.json" "$work/large/j4/bundle.json" >/dev/null &&
    diff -r "$work/large/j1" "$work/large/j4" >/dev/null; then
   echo "ok   large-jobs-1-4"
