@@ -153,6 +153,14 @@ static char *output_of(const k2x_batch *b, const char *input, const char *suffix
 
 /* Current: converted before from the same bytes (size and time), with the same tool,
  * profile and formats, and its outputs are all there. */
+/* Modification time in nanoseconds: a file rewritten within the second still differs. */
+static gint64 mtime_ns(const struct stat *st) {
+  return (gint64)st->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + st->st_mtim.tv_nsec;
+}
+
+/* Whether input's outputs are current: same size, tool, profile and formats, every output
+ * there, and the same modification time, or else the same SHA-256 (a file copied again or
+ * touched is not converted again; its entry takes the new time). */
 static gboolean is_current(const k2x_batch *b, JsonObject *manifest, const char *input) {
   g_autofree char *key = g_canonicalize_filename(input, NULL);
   struct stat st;
@@ -160,7 +168,6 @@ static gboolean is_current(const k2x_batch *b, JsonObject *manifest, const char 
     return FALSE;
   JsonObject *e = json_object_get_object_member(manifest, key);
   if (!e || json_object_get_int_member_with_default(e, "size", -1) != (gint64)st.st_size ||
-      json_object_get_int_member_with_default(e, "mtime", -1) != (gint64)st.st_mtime ||
       g_strcmp0(json_object_get_string_member_with_default(e, "fingerprint", ""),
                 b->fingerprint) != 0)
     return FALSE;
@@ -169,6 +176,16 @@ static gboolean is_current(const k2x_batch *b, JsonObject *manifest, const char 
     if (!g_file_test(out, G_FILE_TEST_IS_REGULAR))
       return FALSE;
   }
+  if (json_object_get_int_member_with_default(e, "mtime_ns", -1) == mtime_ns(&st))
+    return TRUE;
+  g_autoptr(GMappedFile) map = g_mapped_file_new(input, FALSE, NULL);
+  if (!map)
+    return FALSE;
+  g_autoptr(GBytes) bytes = g_mapped_file_get_bytes(map);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, bytes);
+  if (g_strcmp0(sha256, json_object_get_string_member_with_default(e, "sha256", "")) != 0)
+    return FALSE;
+  json_object_set_int_member(e, "mtime_ns", mtime_ns(&st));
   return TRUE;
 }
 
@@ -182,7 +199,7 @@ static void manifest_note(const k2x_batch *b, JsonObject *manifest, const char *
   }
   JsonObject *e = json_object_new();
   json_object_set_int_member(e, "size", (gint64)st.st_size);
-  json_object_set_int_member(e, "mtime", (gint64)st.st_mtime);
+  json_object_set_int_member(e, "mtime_ns", mtime_ns(&st));
   json_object_set_string_member(e, "sha256", r->sha256 ? r->sha256 : "");
   json_object_set_string_member(e, "fingerprint", b->fingerprint ? b->fingerprint : "");
   JsonArray *outs = json_array_new();
@@ -557,6 +574,8 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
   gboolean *finished = g_new0(gboolean, MAX(n, 1)), *skip = g_new0(gboolean, MAX(n, 1));
   for (guint i = 0; i < n && manifest && !b->force; i++)
     skip[i] = is_current(b, manifest, g_ptr_array_index(files, i));
+  if (manifest && !b->force) /* the new times of inputs found unchanged by their hash */
+    manifest_save(manifest, manifest_path);
   g_autoptr(GPtrArray) running = g_ptr_array_new();
   guint to_start = 0; /* inputs still to convert */
   g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);

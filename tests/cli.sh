@@ -164,11 +164,16 @@ else
   echo "FAIL large-jobs-1-4: --jobs 4 differs from --jobs 1 or from the expected"; failed=1
 fi
 
-# Incremental: a second run converts nothing; a changed input is converted again, and so is
-# everything with --force; the log has time-stamped lines.
+# Incremental: a second run converts nothing; an input only touched (same SHA-256) is not
+# converted again, a changed one is, and so is everything with --force; the log has
+# time-stamped lines.
 expect incremental-first 0 "^4 converted, 0 skipped" -- "$bin" -q -r --incremental -o "$work/inc" "$work/many"
 expect incremental-again 0 "^0 converted, 4 skipped" -- "$bin" -q -r --incremental --log "$work/inc.log" -o "$work/inc" "$work/many"
-touch -d '2001-01-01' "$work/many/b.pdf"
+touch -d '2001-01-01 00:00:00 UTC' "$work/many/b.pdf"
+expect incremental-touched 0 "^0 converted, 4 skipped" -- "$bin" -q -r --incremental -o "$work/inc" "$work/many"
+grep -q '"mtime_ns" : 978307200000000000' "$work/inc/.kaigi2xlsx.manifest.json" ||
+  { echo "FAIL incremental-touched: the manifest keeps the old time"; failed=1; }
+printf '%% appended\n' >>"$work/many/b.pdf"
 expect incremental-changed 0 "^1 converted, 3 skipped" -- "$bin" -q -r --incremental -o "$work/inc" "$work/many"
 expect incremental-force 0 "^4 converted, 0 skipped" -- "$bin" -q -r --incremental --force -o "$work/inc" "$work/many"
 grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}.* current, skipped' "$work/inc.log" ||
