@@ -235,7 +235,9 @@ k2x_xlsx_writer *k2x_xlsx_writer_open(const char *path, const k2x_profile *profi
    * first, widths and filters at the end, a continuing sheet after the others) and inline
    * strings, which repeat the file name, prefecture and area on every row instead of sharing
    * them, for a bigger file. */
-  lxw_workbook_options lxw_options = {.constant_memory = LXW_TRUE};
+  /* The spool goes next to the output, not to /tmp, which may be memory (tmpfs). */
+  g_autofree char *dir = g_path_get_dirname(path);
+  lxw_workbook_options lxw_options = {.constant_memory = LXW_TRUE, .tmpdir = dir};
   w->wb = workbook_new_opt(w->tmp, &lxw_options);
   if (!w->wb)
     book_fail(w, LXW_ERROR_MEMORY_MALLOC_FAILED, "new workbook");
@@ -278,6 +280,14 @@ k2x_error k2x_xlsx_writer_close(k2x_xlsx_writer *w, GError **error) {
   }
   for (guint i = 0; i < w->parts->len && !w->err; i++)
     finish_part(w, k2x_sheets_sheet(w->sheets, i), &g_array_index(w->parts, part, i));
+  /* libxlsxwriter does not check its writes to a sheet's spool: a full disk would give a
+   * workbook cut short without an error. */
+  for (guint i = 0; i < w->parts->len && !w->err; i++) {
+    FILE *spool = g_array_index(w->parts, part, i).ws->optimize_tmpfile;
+    if (spool && (fflush(spool) != 0 || ferror(spool)))
+      book_fail(w, LXW_ERROR_CREATING_TMPFILE, "sheet %s (%s)",
+                k2x_sheets_sheet(w->sheets, i)->name, g_strerror(errno ? errno : EIO));
+  }
   if (!w->err)
     book_set_properties(w);
   if (!w->err) {

@@ -337,6 +337,28 @@ else
   converted disk-full-json a
 fi
 
+# The disk fills while a sheet's rows are spooled (libxlsxwriter's constant-memory mode, which
+# does not check those writes): the limit lies between the zipped workbook and its largest
+# sheet before compression, so only the spool fails. A workbook cut short must not pass.
+spool=$(/usr/bin/python3 -c 'import sys, zipfile
+print(max(i.file_size for i in zipfile.ZipFile(sys.argv[1]).infolist()))' "$ref/sample.xlsx")
+blocks=$(( ($(size "$ref/sample.xlsx") + spool) / 2 / 1024 ))
+if [ $(( blocks * 1024 )) -le "$(size "$ref/sample.xlsx")" ] || [ $(( blocks * 1024 )) -ge "$spool" ]; then
+  fail "disk-full-spool: no limit in KiB fits between $(size "$ref/sample.xlsx") and $spool bytes"
+else
+  ( trap '' XFSZ; ulimit -f $blocks
+    exec "$bin" --format xlsx -o "$work/out/disk-full-spool" "$work/in/sample.pdf" \
+      >"$work/log/disk-full-spool.out" 2>"$work/log/disk-full-spool.err" )
+  status=$?
+  if [ $status -ne 1 ]; then
+    fail "disk-full-spool: exit status $status, expected 1 (limit $blocks KiB)"
+  else
+    echo "ok   disk-full-spool: exit 1 (limit $blocks KiB)"
+  fi
+  says disk-full-spool "$work/in/sample.pdf" "sample\.pdf: cannot write output: .*sample\.xlsx"
+  left_nothing disk-full-spool sample
+fi
+
 # Everything at once: the directory of bad inputs, z-good.pdf last. One line per bad input
 # that fails, the good one converted, nothing else left.
 run all-bad 1 -- "$bad"
