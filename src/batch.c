@@ -222,6 +222,7 @@ typedef struct {
   gboolean timed_out;
   GPtrArray *before; /* output_state of its outputs */
   guint pages_done, pages; /* as the child last said (k2x_batch_pages_done) */
+  int threads;             /* the jobs it was given */
 } child;
 
 /* In a child: the write end of its result pipe. */
@@ -356,6 +357,9 @@ static void limit_memory(int mb) {
 #endif
 }
 
+/* Not inlined: the child ends in _exit inside it, and inlined the compiler may drop the
+ * batch's arrays from the registers first, which a leak checker then reports as lost. */
+G_GNUC_NO_INLINE
 static gboolean start_child(const k2x_batch *b, GPtrArray *running, guint index,
                             const char *input, int threads, k2x_batch_convert_fn convert,
                             gpointer data) {
@@ -396,6 +400,7 @@ static gboolean start_child(const k2x_batch *b, GPtrArray *running, guint index,
   c->deadline = b->timeout > 0 ? g_get_monotonic_time() + (gint64)b->timeout * G_USEC_PER_SEC
                                : 0;
   c->before = before;
+  c->threads = threads;
   g_ptr_array_add(running, c);
   return TRUE;
 }
@@ -542,6 +547,14 @@ static void step(const k2x_batch *b, GPtrArray *running, GPtrArray *files,
   }
 }
 
+/* The jobs the running children hold. */
+static int jobs_held(const GPtrArray *running) {
+  int held = 0;
+  for (guint i = 0; i < running->len; i++)
+    held += ((const child *)g_ptr_array_index(running, i))->threads;
+  return held;
+}
+
 int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn convert,
                   gpointer data, GPtrArray *done) {
   if (g_mkdir_with_parents(b->output_dir, 0755) != 0) {
@@ -587,10 +600,14 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
   /* What a killed run left half written goes before anything is converted again. */
   remove_temps(b, names);
   while (printed < n) {
-    while (next < n && (skip[next] || (int)running->len < jobs)) {
+    while (next < n && (skip[next] || jobs_held(running) < jobs)) {
       /* The jobs no child holds yet, shared among the inputs left: the last inputs of a
        * batch, or a lone one, get several. */
-      int threads = skip[next] ? 0 : MAX(1, (jobs - (int)running->len) / (int)to_start);
+      int threads = skip[next] ? 0 : MAX(1, (jobs - jobs_held(running)) / (int)to_start);
+      /* A thread's malloc arena reserves up to 128 MB of address space, which
+       * --memory-limit counts: threads get half of the limit at most. */
+      if (b->memory_limit > 0)
+        threads = MIN(threads, MAX(1, b->memory_limit / 2 / 128));
       to_start -= !skip[next];
       if (!skip[next] && !start_child(b, running, next, g_ptr_array_index(files, next),
                                       threads, convert, data)) {

@@ -24,6 +24,10 @@ static void trace_page(FILE *out, const k2x_page *page) {
  * straddle two workers' pages come out as they do from one. */
 typedef struct page_feed page_feed;
 
+/* Extracting threads for one input at most: cleaning and segmenting, in one thread, keep pace
+ * with about three, so more would only take memory (each its own poppler document). */
+#define PAGE_THREADS_MAX 4
+
 typedef struct {
   page_feed *feed;
   k2x_source *src;
@@ -74,6 +78,7 @@ static page_feed *feed_new(k2x_source *src, const char *path, int threads_wanted
   f->workers = g_array_new(FALSE, TRUE, sizeof(worker));
   /* Text pages cost next to nothing to read. */
   int threads = g_str_equal(k2x_source_kind(src), "pdf") ? MIN(threads_wanted, f->n) : 0;
+  threads = MIN(threads, PAGE_THREADS_MAX);
   if (threads < 2)
     return f;
   g_mutex_init(&f->lock);
@@ -91,9 +96,18 @@ static page_feed *feed_new(k2x_source *src, const char *path, int threads_wanted
     worker w = {f, copy, TRUE, NULL};
     g_array_append_val(f->workers, w);
   }
+  /* A thread that cannot start (address space under --memory-limit) only means fewer. */
   for (guint k = 0; k < f->workers->len; k++) {
     worker *w = &g_array_index(f->workers, worker, k);
-    w->thread = g_thread_new("k2x-extract", work, w);
+    if (!(w->thread = g_thread_try_new("k2x-extract", work, w, NULL))) {
+      for (guint j = k; j < f->workers->len; j++) {
+        worker *unstarted = &g_array_index(f->workers, worker, j);
+        if (unstarted->owned)
+          k2x_source_free(unstarted->src);
+      }
+      g_array_set_size(f->workers, k);
+      break;
+    }
   }
   g_debug("%s: %d pages extracted by %u threads", path, f->n, f->workers->len);
   return f;

@@ -145,6 +145,24 @@ grep -q "pages extracted by 4 threads" "$work/large/j4.log" ||
   { echo "FAIL large-threads: no 4 extracting threads"; head -3 "$work/large/j4.log"; failed=1; }
 grep -q "pages extracted by 4 threads" "$work/large/j1.log" &&
   { echo "FAIL large-threads: --jobs 1 used threads"; failed=1; }
+# Two large inputs share the jobs: 2 threads each with --jobs 4, never more than 4 in all.
+mkdir -p "$work/large/two"
+cp "$work/large/bundle.pdf" "$work/large/two/a.pdf"
+cp "$work/large/bundle.pdf" "$work/large/two/b.pdf"
+G_MESSAGES_DEBUG=kaigi2xlsx "$bin" -q --jobs 4 --format json -o "$work/large/two-out" \
+  "$work/large/two" >"$work/large/two.log" 2>&1
+shares=$(grep -o 'extracted by [0-9]* threads' "$work/large/two.log" | tr '\n' ' ')
+if [ "$shares" = "extracted by 2 threads extracted by 2 threads " ]; then
+  echo "ok   large-share"
+else
+  echo "FAIL large-share: $shares"; failed=1
+fi
+# Threads reserve address space (a malloc arena each): under a tight --memory-limit a lone
+# input gets fewer of them instead of failing.
+expect large-memory-limit 0 "^1 converted" -- "$bin" -q --jobs 8 --memory-limit 300 --format json,csv \
+  -o "$work/large/limited" "$work/large/bundle.pdf"
+cmp -s "$work/large/j1/bundle.json" "$work/large/limited/bundle.json" ||
+  { echo "FAIL large-memory-limit: JSON differs from --jobs 1"; failed=1; }
 # On a terminal (script(1) makes one) the progress line counts the pages of the lone bundle
 # while it converts, not only when it is done; without one there is no progress line.
 if command -v script >/dev/null; then
