@@ -151,8 +151,6 @@ static char *output_of(const k2x_batch *b, const char *input, const char *suffix
   return k2x_batch_output_path(b->output_dir, input, suffix);
 }
 
-/* Current: converted before from the same bytes (size and time), with the same tool,
- * profile and formats, and its outputs are all there. */
 /* Modification time in nanoseconds: a file rewritten within the second still differs. */
 static gint64 mtime_ns(const struct stat *st) {
   return (gint64)st->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + st->st_mtim.tv_nsec;
@@ -234,7 +232,7 @@ void k2x_batch_pages_done(guint done, guint pages) {
     return;
   char line[64];
   int len = g_snprintf(line, sizeof line, "p\t%u\t%u\n", done, pages);
-  /* A pipe takes a write this small whole; if the parent is gone, so is the progress line. */
+  /* A pipe takes a write this small whole. */
   ssize_t written = write(child_fd, line, (size_t)len);
   (void)written;
 }
@@ -288,7 +286,11 @@ static void remove_temps(const k2x_batch *b, GHashTable *names) {
       continue;
     const char *rest = name + 1;
     gsize len = strlen(rest);
-    if (len < 8 || rest[len - 7] != '.')
+    /* g_mkstemp's six characters are letters and digits. */
+    gboolean temp = len >= 8 && rest[len - 7] == '.';
+    for (gsize i = len - 6; temp && i < len; i++)
+      temp = g_ascii_isalnum(rest[i]);
+    if (!temp)
       continue;
     g_autofree char *output = g_strndup(rest, len - 7);
     if (g_hash_table_contains(names, output)) {

@@ -448,6 +448,8 @@ static void check_sections(const k2x_segmenter *seg, k2x_report *r) {
  * seen from then on is the new one's), so it is settled and handed on. */
 static void close_report(k2x_segmenter *seg) {
   k2x_report *r = g_steal_pointer(&seg->report);
+  seg->section = NULL; /* it may be released with the report */
+  seg->psection = NULL;
   if (!r)
     return;
   settle_region(seg, r);
