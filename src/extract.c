@@ -19,7 +19,7 @@ struct k2x_source {
   gboolean layout;      /* the text keeps pdftotext's layout */
   char *sha256;
   int pages;
-  char *uri, *password; /* set when only the file opens it, with this password */
+  char *password; /* set when it opened only with this password */
 };
 
 static void line_free(gpointer p) {
@@ -381,10 +381,8 @@ k2x_error k2x_source_open(const char *path, const char *password, const char *en
     }
     if (uri)
       src->doc = poppler_document_new_from_file(uri, password, &err);
-    if (src->doc) {
-      src->uri = g_steal_pointer(&uri);
+    if (src->doc)
       src->password = g_strdup(password);
-    }
   }
   if (!src->doc) {
     gboolean locked = g_error_matches(err, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
@@ -407,7 +405,6 @@ void k2x_source_free(k2x_source *source) {
   if (source->map)
     g_mapped_file_unref(source->map);
   g_free(source->sha256);
-  g_free(source->uri);
   g_free(source->password);
   g_free(source);
 }
@@ -418,9 +415,9 @@ k2x_source *k2x_source_copy(const k2x_source *source, GError **error) {
     return NULL;
   }
   g_autoptr(GBytes) bytes = g_mapped_file_get_bytes(source->map);
-  PopplerDocument *doc = source->uri
-                             ? poppler_document_new_from_file(source->uri, source->password, error)
-                             : poppler_document_new_from_bytes(bytes, NULL, error);
+  /* From the bytes hashed, with the password known to be right by now: the crash above is on
+   * a wrong one. */
+  PopplerDocument *doc = poppler_document_new_from_bytes(bytes, source->password, error);
   if (!doc)
     return NULL;
   if (poppler_document_get_n_pages(doc) != source->pages) { /* the file changed under us */
@@ -433,7 +430,6 @@ k2x_source *k2x_source_copy(const k2x_source *source, GError **error) {
   copy->doc = doc;
   copy->sha256 = g_strdup(source->sha256);
   copy->pages = source->pages;
-  copy->uri = g_strdup(source->uri);
   copy->password = g_strdup(source->password);
   return copy;
 }

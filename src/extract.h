@@ -91,9 +91,8 @@ k2x_error k2x_source_open(const char *path, const char *password, const char *en
                           k2x_source **out, GError **error);
 void k2x_source_free(k2x_source *source);
 /* A second, independent reader of the same PDF, for another thread: a poppler document may
- * not be shared between threads. It reads the source's mapped bytes, not hashed again (a PDF
- * that opened only from its file with a password is opened so again). NULL with error set for
- * a text source or on failure. */
+ * not be shared between threads. It reads the source's mapped bytes, the ones hashed, with
+ * the source's password. NULL with error set for a text source or on failure. */
 k2x_source *k2x_source_copy(const k2x_source *source, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_source, k2x_source_free)
 
