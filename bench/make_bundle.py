@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Makes the benchmark inputs of scripts/bench.sh with the fixture generator (build/gen_fixtures).
+"""Makes the benchmark inputs of scripts/bench.sh with the fixture generator (build/tests/gen_fixtures).
 
     make_bundle.py [--gen GEN] bundle PAGES OUT.pdf    # one bundle of at least PAGES pages
     make_bundle.py [--gen GEN] folder COUNT DIR        # COUNT PDFs of one report each
@@ -158,7 +158,7 @@ def template_pages(gen, glob, reports):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--gen", default=os.path.join(TOP, "build", "gen_fixtures"))
+    ap.add_argument("--gen", default=os.path.join(TOP, "build", "tests", "gen_fixtures"))
     ap.add_argument("what", choices=["bundle", "folder"])
     ap.add_argument("count", type=int, help="pages of the bundle, or PDFs in the folder")
     ap.add_argument("out", help="the bundle's PDF, or the folder")

@@ -40,7 +40,7 @@ pdf2txt=$(command -v pdf2txt || command -v pdf2txt.py || true)
 [ -n "$pdf2txt" ] || fail "python3-pdfminer installs neither pdf2txt nor pdf2txt.py"
 [ -x /usr/bin/time ] || fail "/usr/bin/time is missing (package time)"
 
-if [ ! -x "$top/build/kaigi2xlsx" ] || [ ! -x "$top/build/gen_fixtures" ]; then
+if [ ! -x "$top/build/kaigi2xlsx" ] || [ ! -x "$top/build/tests/gen_fixtures" ]; then
   echo "bench.sh: building kaigi2xlsx and the fixture generator (scripts/build.sh)" >&2
   "$top/scripts/deps.sh" test
   "$top/scripts/build.sh"
@@ -61,7 +61,7 @@ cleanup() {
 trap cleanup EXIT
 # Copies, so that a rebuild of build/ during the run does not change what is measured.
 mkdir -p "$work/bin" "$work/in" "$work/out" "$work/txt"
-cp "$top/build/kaigi2xlsx" "$top/build/gen_fixtures" "$work/bin/"
+cp "$top/build/kaigi2xlsx" "$top/build/tests/gen_fixtures" "$work/bin/"
 k2x=$work/bin/kaigi2xlsx
 raw=$work/raw.tsv      # tool, input, round, wall µs, peak RSS KiB: one line per timed run
 inputs=$work/inputs.tsv  # input, pages, files, what it is
