@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "kaigi.h"
+#include "testutil.h"
 
 /* A doc with every part the JSON holds: a labelled report with a table that spans pages, items
  * with and without markers, a report whose region was inferred, warnings of both kinds. */
@@ -107,15 +108,6 @@ static void test_json_not_ours(void **state) {
   g_rmdir(dir);
 }
 
-/* Fails if dir holds any file. */
-static void assert_dir_empty(const char *dir) {
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  assert_non_null(d);
-  const char *name = g_dir_read_name(d);
-  if (name)
-    fail_msg("unexpected file left in %s: %s", dir, name);
-}
-
 /* Written report by report, each report freed at once and the doc's own warnings known only
  * at the end (as the converter does), the JSON is byte for byte the whole-doc call's. */
 static void test_json_stream_same_bytes(void **state) {
@@ -211,13 +203,13 @@ static void test_json_stream_abort(void **state) {
                    K2X_OK);
   k2x_json_writer_abort(w);
   k2x_json_writer_abort(NULL);
-  assert_dir_empty(dir);
+  tu_assert_dir_empty(dir);
   g_autofree char *missing = g_build_filename(dir, "no-such-dir", "x.json", NULL);
   assert_null(k2x_json_writer_open(doc, missing, &error));
   assert_true(g_error_matches(error, K2X_ERROR, K2X_ERR_WRITE));
   assert_non_null(strstr(error->message, missing));
   g_error_free(error);
-  assert_dir_empty(dir);
+  tu_assert_dir_empty(dir);
   k2x_doc_free(doc);
   g_rmdir(dir);
 }

@@ -396,14 +396,6 @@ static void review_fails(const k2x_doc *doc, const char *source, const char *pat
   assert_int_equal(drawn->len, 0);
 }
 
-static void assert_dir_empty(const char *dir) {
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  assert_non_null(d);
-  const char *name = g_dir_read_name(d);
-  if (name)
-    fail_msg("unexpected file left in %s: %s", dir, name);
-}
-
 static void test_review_unwritable_dir(void **state) {
   const fixture *f = *state;
   g_autofree char *pdf = image_pdf(f);
@@ -415,7 +407,7 @@ static void test_review_unwritable_dir(void **state) {
   g_unlink(pdf);
   g_autofree char *here = g_build_filename(f->dir, "scan.review.pdf", NULL);
   review_fails(doc, pdf, here);
-  assert_dir_empty(f->dir);
+  tu_assert_dir_empty(f->dir);
   k2x_doc_free(doc);
 }
 

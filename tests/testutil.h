@@ -1,5 +1,6 @@
 /* testutil: glyphs laid out in C, for the stage tests that start from extracted pages; the
- * removal of the temporary directories tests write into; fixture PDFs rendered from specs. */
+ * temporary directories tests write into (removed, checked empty); fixture PDFs rendered from
+ * specs. Included after cmocka.h. */
 #ifndef K2X_TESTUTIL_H
 #define K2X_TESTUTIL_H
 
@@ -68,6 +69,16 @@ static inline void tu_remove_tree(const char *dir) {
       g_unlink(path);
   }
   g_rmdir(dir);
+}
+
+/* Fails the test (cmocka, included first) if dir holds any file: what a failed write must
+ * not leave behind. */
+static inline void tu_assert_dir_empty(const char *dir) {
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  assert_non_null(d);
+  const char *name = g_dir_read_name(d);
+  if (name)
+    fail_msg("unexpected file left in %s: %s", dir, name);
 }
 
 #ifdef K2X_GEN_FIXTURES
