@@ -213,14 +213,16 @@ static void manifest_note(const k2x_batch *b, JsonObject *manifest, const char *
 
 typedef struct {
   pid_t pid;
-  int fd;           /* read end of the child's result pipe */
-  guint index;      /* of the input */
+  int fd;           /* read end of the worker's result pipe */
+  int to;           /* write end of its input pipe; -1 once it is told to end */
+  int index;        /* of the input it converts; -1 when idle */
   GString *buf;
   gint64 deadline;  /* monotonic µs; 0 for none */
   gboolean timed_out;
-  GPtrArray *before; /* output_state of its outputs */
-  guint pages_done, pages; /* as the child last said (k2x_batch_pages_done) */
-  int threads;             /* the jobs it was given */
+  GPtrArray *before; /* output_state of the input's outputs */
+  guint pages_done, pages; /* as the worker last said (k2x_batch_pages_done) */
+  int threads;             /* the jobs the input was given */
+  guint converted;         /* inputs it has converted */
 } child;
 
 /* In a child: the write end of its result pipe. */
@@ -359,63 +361,132 @@ static void limit_memory(int mb) {
 #endif
 }
 
-/* Not inlined: the child ends in _exit inside it, and inlined the compiler may drop the
+/* A worker converts inputs one after another, each as the parent sends it ("THREADS\tPATH\n",
+ * the path escaped), answering with a result line; it ends at the end of its input. One
+ * process for many inputs spares a fork, an exit and the first touch of every page of memory
+ * per input, which cost as much as converting a small PDF; an input that crashes or hangs
+ * still takes down only its worker, which the parent replaces. */
+static void worker_main(int in, int out, k2x_batch_convert_fn convert, gpointer data) {
+  child_fd = out;
+  FILE *from = fdopen(in, "r");
+  char *line = NULL;
+  size_t cap = 0;
+  while (from && getline(&line, &cap, from) > 0) {
+    g_strchomp(line);
+    char *tab = strchr(line, '\t');
+    if (!tab)
+      break;
+    g_autofree char *input = g_strcompress(tab + 1);
+    test_fault(input);
+    k2x_batch_result r = {0};
+    convert(input, atoi(line), &r, data);
+    result_send(out, &r);
+    result_clear(&r);
+    fflush(stdout);
+  }
+  free(line);
+  _exit(0);
+}
+
+/* Not inlined: the worker ends in _exit inside it, and inlined the compiler may drop the
  * batch's arrays from the registers first, which a leak checker then reports as lost. */
 G_GNUC_NO_INLINE
-static gboolean start_child(const k2x_batch *b, GPtrArray *running, guint index,
-                            const char *input, int threads, k2x_batch_convert_fn convert,
-                            gpointer data) {
-  int fds[2];
-  if (pipe(fds) != 0)
-    return FALSE;
-  GPtrArray *before = outputs_before(b, input);
+static child *start_worker(const k2x_batch *b, GPtrArray *workers,
+                           k2x_batch_convert_fn convert, gpointer data) {
+  int results[2], inputs[2];
+  if (pipe(results) != 0)
+    return NULL;
+  if (pipe(inputs) != 0) {
+    close(results[0]);
+    close(results[1]);
+    return NULL;
+  }
   fflush(stdout);
   fflush(stderr);
   pid_t pid = fork();
   if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    g_ptr_array_unref(before);
-    return FALSE;
+    close(results[0]);
+    close(results[1]);
+    close(inputs[0]);
+    close(inputs[1]);
+    return NULL;
   }
   if (pid == 0) {
-    close(fds[0]);
-    for (guint i = 0; i < running->len; i++)
-      close(((child *)g_ptr_array_index(running, i))->fd);
-    g_ptr_array_unref(before);
+    signal(SIGPIPE, SIG_DFL); /* a worker whose parent is gone ends with its next result */
+    close(results[0]);
+    close(inputs[1]);
+    for (guint i = 0; i < workers->len; i++) {
+      const child *c = g_ptr_array_index(workers, i);
+      close(c->fd);
+      if (c->to >= 0)
+        close(c->to);
+    }
     limit_memory(b->memory_limit);
-    test_fault(input);
-    child_fd = fds[1];
-    k2x_batch_result r = {0};
-    convert(input, threads, &r, data);
-    result_send(fds[1], &r);
-    result_clear(&r);
-    fflush(stdout);
-    _exit(r.ok ? 0 : 1);
+    worker_main(inputs[0], results[1], convert, data);
   }
-  close(fds[1]);
+  close(results[1]);
+  close(inputs[0]);
   child *c = g_new0(child, 1);
   c->pid = pid;
-  c->fd = fds[0];
-  c->index = index;
+  c->fd = results[0];
+  c->to = inputs[1];
+  c->index = -1;
   c->buf = g_string_new(NULL);
+  g_ptr_array_add(workers, c);
+  return c;
+}
+
+/* Hands input (number index) to an idle worker. */
+static gboolean give(const k2x_batch *b, child *c, guint index, const char *input,
+                     int threads) {
+  g_autofree char *escaped = g_strescape(input, NULL);
+  g_autofree char *line = g_strdup_printf("%d\t%s\n", threads, escaped);
+  const char *p = line;
+  gsize left = strlen(line);
+  while (left > 0) {
+    ssize_t n = write(c->to, p, left);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return FALSE;
+    p += n;
+    left -= (gsize)n;
+  }
+  c->index = (int)index;
+  c->before = outputs_before(b, input);
+  c->threads = threads;
+  c->pages_done = c->pages = 0;
+  c->timed_out = FALSE;
   c->deadline = b->timeout > 0 ? g_get_monotonic_time() + (gint64)b->timeout * G_USEC_PER_SEC
                                : 0;
-  c->before = before;
-  c->threads = threads;
-  g_ptr_array_add(running, c);
   return TRUE;
 }
 
-/* The child is done (its pipe closed): its result, or what killed it. */
-static void finish_child(const k2x_batch *b, child *c, const char *input,
-                         k2x_batch_result *r) {
+/* The worker's result line for its input has come: the worker is idle again. */
+static void take_result(child *c, k2x_batch_result *r) {
+  const char *nl = strchr(c->buf->str, '\n');
+  g_autofree char *line = g_strndup(c->buf->str, (gsize)(nl - c->buf->str));
+  g_string_erase(c->buf, 0, nl + 1 - c->buf->str);
+  if (!result_parse(line, r)) {
+    r->ok = FALSE;
+    r->message = g_strdup("the conversion sent back no result");
+  }
+  g_clear_pointer(&c->before, g_ptr_array_unref);
+  c->index = -1;
+  c->threads = 0;
+  c->converted++;
+}
+
+/* The worker is gone (its pipe closed): when it was converting an input, what killed it is
+ * that input's result, and what it wrote goes. */
+static void end_worker(const k2x_batch *b, child *c, const char *input, k2x_batch_result *r) {
+  if (c->to >= 0)
+    close(c->to); /* an idle worker ends at the end of its input */
   int status = 0;
   while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
     ;
   close(c->fd);
-  gboolean parsed = !c->timed_out && WIFEXITED(status) && result_parse(c->buf->str, r);
-  if (!parsed) {
+  if (c->index >= 0) {
     remove_leftovers(b, c->before);
     result_clear(r);
     r->ok = FALSE;
@@ -434,7 +505,8 @@ static void finish_child(const k2x_batch *b, child *c, const char *input,
                                    WIFEXITED(status) ? WEXITSTATUS(status) : status);
   }
   g_string_free(c->buf, TRUE);
-  g_ptr_array_unref(c->before);
+  if (c->before)
+    g_ptr_array_unref(c->before);
   g_free(c);
 }
 
@@ -512,19 +584,23 @@ static int take_lock(const char *dir, gboolean *held) {
   return fd;
 }
 
-/* Reads what the running children wrote, waiting at most a moment; ends the children whose
- * pipes closed and kills those past their time. Finished results go into results. */
-static void step(const k2x_batch *b, GPtrArray *running, GPtrArray *files,
+/* A worker is retired after this many inputs, so that what one conversion leaves in its heap
+ * (fragments, caches) never adds up over a long night. */
+#define WORKER_INPUTS 50
+
+/* Reads what the workers wrote, waiting at most a moment; takes finished results into results,
+ * ends the workers whose pipes closed and kills those past their input's time. */
+static void step(const k2x_batch *b, GPtrArray *workers, GPtrArray *files,
                  k2x_batch_result *results, gboolean *finished) {
-  g_autofree struct pollfd *pfd = g_new0(struct pollfd, running->len);
-  for (guint i = 0; i < running->len; i++) {
-    pfd[i].fd = ((child *)g_ptr_array_index(running, i))->fd;
+  g_autofree struct pollfd *pfd = g_new0(struct pollfd, workers->len);
+  for (guint i = 0; i < workers->len; i++) {
+    pfd[i].fd = ((child *)g_ptr_array_index(workers, i))->fd;
     pfd[i].events = POLLIN;
   }
-  int n = poll(pfd, running->len, 50);
+  int n = poll(pfd, workers->len, 50);
   gint64 now = g_get_monotonic_time();
-  for (guint i = running->len; i-- > 0;) {
-    child *c = g_ptr_array_index(running, i);
+  for (guint i = workers->len; i-- > 0;) {
+    child *c = g_ptr_array_index(workers, i);
     gboolean closed = FALSE;
     if (n > 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
       char buf[4096];
@@ -532,28 +608,57 @@ static void step(const k2x_batch *b, GPtrArray *running, GPtrArray *files,
       if (got > 0) {
         g_string_append_len(c->buf, buf, got);
         take_progress(c);
-      }
-      else if (got == 0 || errno != EINTR)
+        if (c->index >= 0 && strchr(c->buf->str, '\n')) {
+          guint index = (guint)c->index;
+          take_result(c, &results[index]);
+          finished[index] = TRUE;
+          if (c->converted >= WORKER_INPUTS) {
+            close(c->to); /* it ends at the end of its input */
+            c->to = -1;
+          }
+        }
+      } else if (got == 0 || errno != EINTR) {
         closed = TRUE;
+      }
     }
-    if (!closed && c->deadline && now > c->deadline && !c->timed_out) {
+    if (!closed && c->index >= 0 && c->deadline && now > c->deadline && !c->timed_out) {
       kill(c->pid, SIGKILL);
       c->timed_out = TRUE;
     }
     if (closed) {
-      guint index = c->index;
-      g_ptr_array_remove_index(running, i);
-      finish_child(b, c, g_ptr_array_index(files, index), &results[index]);
-      finished[index] = TRUE;
+      int index = c->index;
+      g_ptr_array_remove_index(workers, i);
+      end_worker(b, c, index >= 0 ? g_ptr_array_index(files, index) : NULL,
+                 index >= 0 ? &results[index] : NULL);
+      if (index >= 0)
+        finished[index] = TRUE;
     }
   }
 }
 
-/* The jobs the running children hold. */
-static int jobs_held(const GPtrArray *running) {
+/* An idle worker that takes inputs, else NULL. */
+static child *idle_worker(const GPtrArray *workers) {
+  for (guint i = 0; i < workers->len; i++) {
+    child *c = g_ptr_array_index(workers, i);
+    if (c->index < 0 && c->to >= 0)
+      return c;
+  }
+  return NULL;
+}
+
+/* Workers that convert or take inputs (not those told to end). */
+static int workers_live(const GPtrArray *workers) {
+  int live = 0;
+  for (guint i = 0; i < workers->len; i++)
+    live += ((const child *)g_ptr_array_index(workers, i))->to >= 0;
+  return live;
+}
+
+/* The jobs the workers' inputs hold. */
+static int jobs_held(const GPtrArray *workers) {
   int held = 0;
-  for (guint i = 0; i < running->len; i++)
-    held += ((const child *)g_ptr_array_index(running, i))->threads;
+  for (guint i = 0; i < workers->len; i++)
+    held += ((const child *)g_ptr_array_index(workers, i))->threads;
   return held;
 }
 
@@ -585,6 +690,8 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
 
   guint n = files->len, next = 0, printed = 0;
   int jobs = b->jobs > 0 ? b->jobs : (int)g_get_num_processors();
+  /* A worker that died must not take the parent with it when it is handed an input. */
+  void (*sigpipe)(int) = signal(SIGPIPE, SIG_IGN);
   k2x_batch_result *results = g_new0(k2x_batch_result, MAX(n, 1));
   gboolean *finished = g_new0(gboolean, MAX(n, 1)), *skip = g_new0(gboolean, MAX(n, 1));
   for (guint i = 0; i < n && manifest && !b->force; i++)
@@ -611,16 +718,20 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
       if (b->memory_limit > 0)
         threads = MIN(threads, MAX(1, b->memory_limit / 2 / 128));
       to_start -= !skip[next];
-      if (!skip[next] && !start_child(b, running, next, g_ptr_array_index(files, next),
-                                      threads, convert, data)) {
-        results[next].message = g_strdup_printf("%s: cannot start a process: %s",
-                                                (char *)g_ptr_array_index(files, next),
-                                                g_strerror(errno));
-        finished[next] = TRUE;
+      if (!skip[next]) {
+        const char *input = g_ptr_array_index(files, next);
+        child *c = idle_worker(running);
+        if (!c && workers_live(running) < jobs)
+          c = start_worker(b, running, convert, data);
+        if (!c || !give(b, c, next, input, threads)) {
+          results[next].message =
+              g_strdup_printf("%s: cannot start a process: %s", input, g_strerror(errno));
+          finished[next] = TRUE;
+        }
       }
       next++;
     }
-    if (running->len > 0)
+    if (jobs_held(running) > 0)
       step(b, running, files, results, finished);
     /* Lines come out in input order, whatever order the children end in. */
     for (; printed < n && (skip[printed] || finished[printed]); printed++) {
@@ -649,6 +760,12 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
     }
     progress(&t);
   }
+  /* Idle workers end at the end of their input. */
+  for (guint i = 0; i < running->len; i++) {
+    child *c = g_ptr_array_index(running, i);
+    end_worker(b, c, NULL, NULL);
+  }
+  g_ptr_array_set_size(running, 0);
   if (t.tty && !b->quiet && n > 0)
     fputs("\r\033[K", stderr);
 
@@ -669,5 +786,6 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
   g_free(skip);
   if (lock >= 0)
     close(lock);
+  signal(SIGPIPE, sigpipe);
   return t.failed || none ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
 }

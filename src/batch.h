@@ -1,5 +1,6 @@
-/* batch: many inputs for the command line — each converted in a child process of its own,
- * several at a time, under a lock on the output directory, skipping what is current. */
+/* batch: many inputs for the command line — converted by worker processes, several at a
+ * time, an input's crash or hang costing only its worker, under a lock on the output
+ * directory, skipping what is current. */
 #ifndef K2X_BATCH_H
 #define K2X_BATCH_H
 
@@ -12,7 +13,7 @@ enum {
   K2X_EXIT_LOCKED = 3       /* another run holds the output directory */
 };
 
-/* What the conversion of one input reports back from its child process. */
+/* What the conversion of one input reports back from its worker process. */
 typedef struct {
   gboolean ok;
   guint reports, warnings, pages;
@@ -20,7 +21,7 @@ typedef struct {
   char *message; /* the line to print: "FILE: N reports … → outputs" or "FILE: reason" */
 } k2x_batch_result;
 
-/* Converts one input and writes its outputs, filling result; runs in the child. threads is
+/* Converts one input and writes its outputs, filling result; runs in a worker. threads is
  * its share of the jobs: all of them for a lone input, so that one large PDF uses every
  * core too. */
 typedef void (*k2x_batch_convert_fn)(const char *input, int threads, k2x_batch_result *result,
@@ -28,7 +29,7 @@ typedef void (*k2x_batch_convert_fn)(const char *input, int threads, k2x_batch_r
 
 typedef struct {
   const char *output_dir;
-  int jobs;          /* children at a time; 0 for the number of processors */
+  int jobs;          /* workers at a time; 0 for the number of processors */
   int timeout;       /* seconds an input may take; 0 for no limit */
   int memory_limit;  /* MB of address space an input may use; 0 for no limit */
   gboolean quiet;    /* print failures and the closing summary only */
@@ -41,7 +42,7 @@ typedef struct {
   int shard, shards; /* convert only slice shard (1-based) of shards; 0 for all */
 } k2x_batch;
 
-/* In the child converting an input: pages done of pages, for the progress line. Does
+/* In the worker converting an input: pages done of pages, for the progress line. Does
  * nothing elsewhere. */
 void k2x_batch_pages_done(guint done, guint pages);
 

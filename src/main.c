@@ -125,8 +125,9 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
            "--format csv writes DIR/NAME.SHEET.csv, one file per sheet of the workbook with\n"
            "the same values; a text starting with = + - @ gets a leading ' so that no\n"
            "spreadsheet runs it as a formula.\n\n"
-           "Each input is converted in a process of its own: an input that crashes, runs\n"
-           "past --timeout or past --memory-limit fails alone and the batch goes on.\n\n"
+           "Inputs are converted by worker processes, replaced when they die: an input that\n"
+           "crashes, runs past --timeout or past --memory-limit fails alone and the batch\n"
+           "goes on.\n\n"
            "Inputs convert several at a time (--jobs); lines come out in input order, then\n"
            "a summary: N converted, M skipped, K failed, W warnings in T s. A lock file\n"
            "(DIR/.kaigi2xlsx.lock) keeps two runs from writing the same outputs.\n\n"
@@ -270,7 +271,7 @@ static k2x_error writers_close(writers *w, const k2x_doc *doc, GPtrArray *writte
   return err;
 }
 
-/* Converts one input and writes its outputs (in the batch's child process). */
+/* Converts one input and writes its outputs (in a batch worker process). */
 static void convert_one(const char *input, int threads, k2x_batch_result *result,
                         gpointer data) {
   const options *o = ((const job *)data)->o;

@@ -111,6 +111,23 @@ expect isolation-hang 1 "hang\.pdf: took longer than 2 s" -- \
 for f in fine.json fine.xlsx; do
   [ -s "$work/iso/out/$f" ] && [ -s "$work/iso/out2/$f" ] || { echo "FAIL isolation: $f missing"; failed=1; }
 done
+# One worker (--jobs 1) converts the inputs one after another: the crash takes only its
+# worker, the input after it converts in a new one; and a worker retires after 50 inputs,
+# so 60 inputs need two more.
+mkdir -p "$work/iso/seq"
+for n in a crash z; do cp "$work/in/good.pdf" "$work/iso/seq/$n.pdf"; done
+expect isolation-sequence 1 "^2 converted, 0 skipped, 1 failed" -- \
+  env K2X_TEST_FAULT=crash:crash.pdf "$bin" -q --jobs 1 --format json -o "$work/iso/seq-out" "$work/iso/seq"
+/usr/bin/python3 "$here/compare_json.py" "$work/good.expected.json" "$work/iso/seq-out/z.json" >/dev/null ||
+  { echo "FAIL isolation-sequence: z.json differs from the expected"; failed=1; }
+mkdir -p "$work/iso/sixty"
+for i in $(seq -w 1 60); do cp "$work/in/good.pdf" "$work/iso/sixty/p$i.pdf"; done
+expect worker-retires 0 "^60 converted, 0 skipped, 0 failed" -- \
+  "$bin" -q --jobs 1 --format json -o "$work/iso/sixty-out" "$work/iso/sixty"
+for i in 01 50 51 60; do
+  /usr/bin/python3 "$here/compare_json.py" "$work/good.expected.json" "$work/iso/sixty-out/p$i.json" >/dev/null ||
+    { echo "FAIL worker-retires: p$i.json differs from the expected"; failed=1; }
+done
 left=$(find "$work/iso/out" "$work/iso/out2" -name 'crash*' -o -name 'hang*' -o -name '.*.??????' | wc -l)
 [ "$left" -eq 0 ] || { echo "FAIL isolation: $left files left of the failed inputs"; failed=1; }
 expect timeout-negative 2 "--timeout" -- "$bin" --timeout -1 "$work/in/good.pdf"
