@@ -720,10 +720,20 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
       to_start -= !skip[next];
       if (!skip[next]) {
         const char *input = g_ptr_array_index(files, next);
-        child *c = idle_worker(running);
-        if (!c && workers_live(running) < jobs)
-          c = start_worker(b, running, convert, data);
-        if (!c || !give(b, c, next, input, threads)) {
+        /* A worker that died idle cannot take it: it is told to end, and a new one tries. */
+        gboolean given = FALSE;
+        for (int attempt = 0; attempt < 2 && !given; attempt++) {
+          child *c = idle_worker(running);
+          if (!c && workers_live(running) < jobs)
+            c = start_worker(b, running, convert, data);
+          if (!c)
+            break;
+          if (!(given = give(b, c, next, input, threads))) {
+            close(c->to);
+            c->to = -1;
+          }
+        }
+        if (!given) {
           results[next].message =
               g_strdup_printf("%s: cannot start a process: %s", input, g_strerror(errno));
           finished[next] = TRUE;
