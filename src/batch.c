@@ -1,5 +1,6 @@
-/* batch: children that convert one input each, several at a time; their results printed in
- * input order; a lock, a manifest of what is current, progress and a closing summary. */
+/* batch: worker processes that convert input after input, several at a time; their results
+ * printed in input order; a lock, a manifest of what is current, progress and a closing
+ * summary. */
 #include "batch.h"
 
 #include <errno.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -225,7 +227,7 @@ typedef struct {
   guint converted;         /* inputs it has converted */
 } child;
 
-/* In a child: the write end of its result pipe. */
+/* In a worker: the write end of its result pipe. */
 static int child_fd = -1;
 
 /* Progress lines ("p\tDONE\tPAGES") go ahead of the result line on the same pipe. */
@@ -372,7 +374,7 @@ static void worker_main(int in, int out, k2x_batch_convert_fn convert, gpointer 
   char *line = NULL;
   size_t cap = 0;
   while (from && getline(&line, &cap, from) > 0) {
-    g_strchomp(line);
+    line[strcspn(line, "\n")] = '\0'; /* a path may end in white space */
     char *tab = strchr(line, '\t');
     if (!tab)
       break;
@@ -403,6 +405,7 @@ static child *start_worker(const k2x_batch *b, GPtrArray *workers,
   }
   fflush(stdout);
   fflush(stderr);
+  pid_t parent = getpid();
   pid_t pid = fork();
   if (pid < 0) {
     close(results[0]);
@@ -412,7 +415,10 @@ static child *start_worker(const k2x_batch *b, GPtrArray *workers,
     return NULL;
   }
   if (pid == 0) {
-    signal(SIGPIPE, SIG_DFL); /* a worker whose parent is gone ends with its next result */
+    /* Orphaned, a worker would go on under the lock with nobody to enforce --timeout. */
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent)
+      _exit(1);
     close(results[0]);
     close(inputs[1]);
     for (guint i = 0; i < workers->len; i++) {
@@ -433,6 +439,7 @@ static child *start_worker(const k2x_batch *b, GPtrArray *workers,
   c->index = -1;
   c->buf = g_string_new(NULL);
   g_ptr_array_add(workers, c);
+  g_debug("worker %d started", (int)pid);
   return c;
 }
 
@@ -441,6 +448,14 @@ static gboolean give(const k2x_batch *b, child *c, guint index, const char *inpu
                      int threads) {
   g_autofree char *escaped = g_strescape(input, NULL);
   g_autofree char *line = g_strdup_printf("%d\t%s\n", threads, escaped);
+  /* Before the worker can write anything: what was there is what must stay. */
+  GPtrArray *before = outputs_before(b, input);
+  /* A worker that died leaves a broken pipe: that must fail this write, not kill the run
+   * (SIGPIPE is blocked for it, and a pending one taken back). */
+  sigset_t pipe_signal, mask;
+  sigemptyset(&pipe_signal);
+  sigaddset(&pipe_signal, SIGPIPE);
+  sigprocmask(SIG_BLOCK, &pipe_signal, &mask);
   const char *p = line;
   gsize left = strlen(line);
   while (left > 0) {
@@ -448,12 +463,22 @@ static gboolean give(const k2x_batch *b, child *c, guint index, const char *inpu
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
-      return FALSE;
+      break;
     p += n;
     left -= (gsize)n;
   }
+  int saved = errno;
+  struct timespec now = {0, 0};
+  while (sigtimedwait(&pipe_signal, NULL, &now) > 0)
+    ;
+  sigprocmask(SIG_SETMASK, &mask, NULL);
+  errno = saved;
+  if (left > 0) {
+    g_ptr_array_unref(before);
+    return FALSE;
+  }
   c->index = (int)index;
-  c->before = outputs_before(b, input);
+  c->before = before;
   c->threads = threads;
   c->pages_done = c->pages = 0;
   c->timed_out = FALSE;
@@ -463,17 +488,18 @@ static gboolean give(const k2x_batch *b, child *c, guint index, const char *inpu
 }
 
 /* The worker's result line for its input has come: the worker is idle again. */
-static void take_result(child *c, k2x_batch_result *r) {
+static void take_result(child *c, const char *input, k2x_batch_result *r) {
   const char *nl = strchr(c->buf->str, '\n');
   g_autofree char *line = g_strndup(c->buf->str, (gsize)(nl - c->buf->str));
   g_string_erase(c->buf, 0, nl + 1 - c->buf->str);
   if (!result_parse(line, r)) {
     r->ok = FALSE;
-    r->message = g_strdup("the conversion sent back no result");
+    r->message = g_strdup_printf("%s: the conversion sent back no result", input);
   }
   g_clear_pointer(&c->before, g_ptr_array_unref);
   c->index = -1;
   c->threads = 0;
+  c->pages_done = c->pages = 0; /* now counted with the input's result */
   c->converted++;
 }
 
@@ -610,9 +636,9 @@ static void step(const k2x_batch *b, GPtrArray *workers, GPtrArray *files,
         take_progress(c);
         if (c->index >= 0 && strchr(c->buf->str, '\n')) {
           guint index = (guint)c->index;
-          take_result(c, &results[index]);
+          take_result(c, g_ptr_array_index(files, index), &results[index]);
           finished[index] = TRUE;
-          if (c->converted >= WORKER_INPUTS) {
+          if (c->converted >= WORKER_INPUTS && c->to >= 0) {
             close(c->to); /* it ends at the end of its input */
             c->to = -1;
           }
@@ -624,6 +650,8 @@ static void step(const k2x_batch *b, GPtrArray *workers, GPtrArray *files,
     if (!closed && c->index >= 0 && c->deadline && now > c->deadline && !c->timed_out) {
       kill(c->pid, SIGKILL);
       c->timed_out = TRUE;
+      close(c->to); /* never handed another input, even if its result was on the way */
+      c->to = -1;
     }
     if (closed) {
       int index = c->index;
@@ -685,13 +713,11 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
   JsonObject *manifest = b->incremental ? manifest_load(manifest_path) : NULL;
   tally t = {.b = b, .tty = isatty(STDERR_FILENO), .start = g_get_monotonic_time(),
              .total = files->len};
-  if (b->log_path && !(t.log = fopen(b->log_path, "a")))
+  if (b->log_path && !(t.log = fopen(b->log_path, "ae")))
     g_printerr("kaigi2xlsx: %s: cannot open the log: %s\n", b->log_path, g_strerror(errno));
 
   guint n = files->len, next = 0, printed = 0;
   int jobs = b->jobs > 0 ? b->jobs : (int)g_get_num_processors();
-  /* A worker that died must not take the parent with it when it is handed an input. */
-  void (*sigpipe)(int) = signal(SIGPIPE, SIG_IGN);
   k2x_batch_result *results = g_new0(k2x_batch_result, MAX(n, 1));
   gboolean *finished = g_new0(gboolean, MAX(n, 1)), *skip = g_new0(gboolean, MAX(n, 1));
   for (guint i = 0; i < n && manifest && !b->force; i++)
@@ -796,6 +822,5 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
   g_free(skip);
   if (lock >= 0)
     close(lock);
-  signal(SIGPIPE, sigpipe);
   return t.failed || none ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
 }

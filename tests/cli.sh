@@ -123,7 +123,13 @@ expect isolation-sequence 1 "^2 converted, 0 skipped, 1 failed" -- \
 mkdir -p "$work/iso/sixty"
 for i in $(seq -w 1 60); do cp "$work/in/good.pdf" "$work/iso/sixty/p$i.pdf"; done
 expect worker-retires 0 "^60 converted, 0 skipped, 0 failed" -- \
-  "$bin" -q --jobs 1 --format json -o "$work/iso/sixty-out" "$work/iso/sixty"
+  env G_MESSAGES_DEBUG=kaigi2xlsx "$bin" -q --jobs 1 --format json -o "$work/iso/sixty-out" "$work/iso/sixty"
+workers=$(G_MESSAGES_DEBUG=kaigi2xlsx "$bin" -q --jobs 1 --format json -o "$work/iso/sixty-out2" \
+  "$work/iso/sixty" 2>&1 | grep -c "worker .* started")
+[ "$workers" -eq 2 ] || { echo "FAIL worker-retires: $workers workers for 60 inputs, expected 2"; failed=1; }
+# A path is taken as it is, a space at its end included.
+cp "$work/in/good.pdf" "$work/iso/space.pdf "
+expect path-trailing-space 0 "^1 converted" -- "$bin" -q --format json -o "$work/iso/space-out" "$work/iso/space.pdf "
 for i in 01 50 51 60; do
   /usr/bin/python3 "$here/compare_json.py" "$work/good.expected.json" "$work/iso/sixty-out/p$i.json" >/dev/null ||
     { echo "FAIL worker-retires: p$i.json differs from the expected"; failed=1; }
