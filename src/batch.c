@@ -732,7 +732,10 @@ int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn conver
     if (!skip[i])
       add_output_names(b, g_ptr_array_index(files, i), names);
   }
-  /* What a killed run left half written goes before anything is converted again. */
+  /* What a killed run left half written goes before anything is converted again, the
+   * manifest's temporary file too (g_file_set_contents names it ".NAME.XXXXXX" as well). */
+  if (manifest)
+    g_hash_table_add(names, g_strdup(MANIFEST_NAME + 1));
   remove_temps(b, names);
   while (printed < n) {
     while (next < n && (skip[next] || jobs_held(running) < jobs)) {
