@@ -76,23 +76,28 @@ static void result_clear(k2x_batch_result *r) {
   g_clear_pointer(&r->message, g_free);
 }
 
+/* Writes text whole, however the pipe takes it; FALSE when it cannot (errno says why). */
+static gboolean write_all(int fd, const char *text) {
+  gsize left = strlen(text);
+  while (left > 0) {
+    ssize_t n = write(fd, text, left);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      return FALSE;
+    text += n;
+    left -= (gsize)n;
+  }
+  return TRUE;
+}
+
 /* One line: ok, reports, warnings, pages, sha256, message (escaped). */
 static void result_send(int fd, const k2x_batch_result *r) {
   g_autofree char *msg = g_strescape(r->message ? r->message : "", NULL);
   g_autofree char *line = g_strdup_printf("%d\t%u\t%u\t%u\t%s\t%s\n", r->ok, r->reports,
                                           r->warnings, r->pages, r->sha256 ? r->sha256 : "-",
                                           msg);
-  const char *p = line;
-  gsize left = strlen(line);
-  while (left > 0) {
-    ssize_t n = write(fd, p, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return;
-    p += n;
-    left -= (gsize)n;
-  }
+  write_all(fd, line);
 }
 
 static gboolean result_parse(const char *line, k2x_batch_result *r) {
@@ -456,24 +461,14 @@ static gboolean give(const k2x_batch *b, child *c, guint index, const char *inpu
   sigemptyset(&pipe_signal);
   sigaddset(&pipe_signal, SIGPIPE);
   sigprocmask(SIG_BLOCK, &pipe_signal, &mask);
-  const char *p = line;
-  gsize left = strlen(line);
-  while (left > 0) {
-    ssize_t n = write(c->to, p, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      break;
-    p += n;
-    left -= (gsize)n;
-  }
+  gboolean written = write_all(c->to, line);
   int saved = errno;
   struct timespec now = {0, 0};
   while (sigtimedwait(&pipe_signal, NULL, &now) > 0)
     ;
   sigprocmask(SIG_SETMASK, &mask, NULL);
   errno = saved;
-  if (left > 0) {
+  if (!written) {
     g_ptr_array_unref(before);
     return FALSE;
   }
