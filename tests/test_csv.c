@@ -20,31 +20,10 @@
 #define BOM "\xEF\xBB\xBF"
 #define TABLE_SHEET "達成目標・取組状況"
 
-typedef struct {
-  char *dir;
-  k2x_profile *profile;
-} fixture;
+typedef tu_fixture fixture;
 
 static int setup(void **state) {
-  fixture *f = g_new0(fixture, 1);
-  f->dir = g_dir_make_tmp("k2x-csv-XXXXXX", NULL);
-  f->profile = k2x_profile_new_default();
-  *state = f;
-  return f->dir ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  tu_remove_tree(f->dir);
-  k2x_profile_free(f->profile);
-  g_free(f->dir);
-  g_free(f);
-  return 0;
-}
-
-static void set_string(char **field, const char *value) {
-  g_free(*field);
-  *field = g_strdup(value);
+  return tu_fixture_setup(state, "k2x-csv-XXXXXX");
 }
 
 /* One report whose texts hold what CSV must take care of: commas, quotes, line ends, text a
@@ -61,15 +40,15 @@ static k2x_doc *doc_build(const char *file) {
   r->page_first = 1;
   r->page_last = 2;
   r->label = g_strdup("青森県（津軽圏域）");
-  set_string(&r->region.prefecture, "青森県");
-  set_string(&r->region.area, "津軽圏域");
+  tu_set_string(&r->region.prefecture, "青森県");
+  tu_set_string(&r->region.area, "津軽圏域");
   r->region.source = K2X_REGION_LABEL;
   k2x_section *s = k2x_report_add_section(r, 1, "令和２年度の達成目標・取組状況", TRUE);
   g_ptr_array_add(s->header, g_strdup("令和２年度の達成目標"));
   g_ptr_array_add(s->header, g_strdup("取組状況"));
   k2x_row *row = k2x_section_add_row(s, 2);
-  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 0))->text, "協議の場を設置する");
-  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 1))->text,
+  tu_set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 0))->text, "協議の場を設置する");
+  tu_set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 1))->text,
              "年４回開催した。\n２回目から「当事者」が参加した。");
   row->page_first = row->page_last = 1;
   s = k2x_report_add_section(r, 2, "支援事業の成果", FALSE);
@@ -253,7 +232,7 @@ static k2x_doc *doc_unmappable(void) {
   k2x_doc *d = doc_build("kanji.pdf");
   k2x_report *r = g_ptr_array_index(d->reports, 0);
   k2x_item *it = g_ptr_array_index(((k2x_section *)g_ptr_array_index(r->sections, 1))->items, 1);
-  set_string(&it->text, "𠮷野家の前で¦会った");
+  tu_set_string(&it->text, "𠮷野家の前で¦会った");
   return d;
 }
 
@@ -430,7 +409,7 @@ static void test_csv_sheets_values(void **state) {
 
   /* A report without an area leaves 圏域等 blank. Two rows a sheet, the header and one row:
    * 成果's six rows take six sheets, added after the profile's. */
-  set_string(&r->region.area, "");
+  tu_set_string(&r->region.area, "");
   sheets = k2x_sheets_new(f->profile, 2);
   k2x_sheets_add_report(sheets, d, r);
   assert_int_equal(k2x_sheet_value(k2x_sheets_sheet(sheets, 0), 0, 3)->kind, K2X_VALUE_BLANK);
@@ -574,19 +553,19 @@ static void test_csv_stream_abort(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_csv_suffixes, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_quoting_crlf_bom, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_same_as_xlsx, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_cp932_read_back, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_cp932_unmappable, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_cp932_replace, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_rename_fails, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_missing_dir, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_file_names, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_csv_suffixes, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_quoting_crlf_bom, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_same_as_xlsx, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_cp932_read_back, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_cp932_unmappable, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_cp932_replace, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_rename_fails, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_missing_dir, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_file_names, setup, tu_fixture_teardown),
       cmocka_unit_test(test_csv_encoding_names),
-      cmocka_unit_test_setup_teardown(test_csv_sheets_values, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_stream_same_bytes, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_csv_stream_abort, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_csv_sheets_values, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_stream_same_bytes, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_csv_stream_abort, setup, tu_fixture_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -257,22 +257,17 @@ static void test_review_stray_line_is_red(void **state) {
   reviewed_clear(&rv);
 }
 
-static void set_string(char **field, const char *value) {
-  g_free(*field);
-  *field = g_strdup(value);
-}
-
 /* A text input's doc: two pages, a table row and an item running onto page 2, no geometry. */
 static k2x_doc *text_doc_build(void) {
   k2x_doc *doc = k2x_doc_new();
   doc->file = g_strdup("bundle.txt");
   doc->profile = g_strdup("ad-jizenkadai");
-  set_string(&doc->kind, "text");
+  tu_set_string(&doc->kind, "text");
   doc->pages = 2;
   k2x_report *r = k2x_doc_add_report(doc);
   r->page_first = 1;
   r->page_last = 2;
-  set_string(&r->region.prefecture, "岩手県");
+  tu_set_string(&r->region.prefecture, "岩手県");
   r->region.source = K2X_REGION_BODY;
   k2x_report_add_warning(r, "region_inferred", 2, "地域を本文から推定しました");
   k2x_section *s = k2x_report_add_section(r, 1, "令和２年度の達成目標・取組状況", TRUE);
@@ -282,7 +277,7 @@ static k2x_doc *text_doc_build(void) {
   row = k2x_section_add_row(s, 2);
   row->page_first = 1;
   row->page_last = 2;
-  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 0))->text, "協議の場を設置する");
+  tu_set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 0))->text, "協議の場を設置する");
   s = k2x_report_add_section(r, 2, "支援事業の成果", FALSE);
   s->page = 2;
   k2x_section_add_item(s, "・", "・研修を開いた", 2);
@@ -324,11 +319,11 @@ static void test_review_text_doc(void **state) {
 static void test_review_summary_truncated(void **state) {
   const fixture *f = *state;
   k2x_doc *doc = k2x_doc_new();
-  set_string(&doc->kind, "text");
+  tu_set_string(&doc->kind, "text");
   for (int i = 0; i < 100; i++) {
     k2x_report *r = k2x_doc_add_report(doc);
     r->page_first = r->page_last = 1;
-    set_string(&r->region.prefecture, i == 0 ? "青森県" : "沖縄県");
+    tu_set_string(&r->region.prefecture, i == 0 ? "青森県" : "沖縄県");
   }
   g_autofree char *path = g_build_filename(f->dir, "long.review.pdf", NULL);
   g_autoptr(GError) error = NULL;

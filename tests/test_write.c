@@ -25,36 +25,15 @@
 /* The default profile's sheets, in workbook order. */
 #define DEFAULT_SHEETS "報告一覧", TABLE_SHEET, "成果", "課題", "取組方針", "全項目", "警告"
 
-typedef struct {
-  char *dir;
-  k2x_profile *profile;
-} fixture;
+typedef tu_fixture fixture;
 
 static int setup(void **state) {
-  fixture *f = g_new0(fixture, 1);
-  f->dir = g_dir_make_tmp("k2x-write-XXXXXX", NULL);
-  f->profile = k2x_profile_new_default();
-  *state = f;
-  return f->dir ? 0 : -1;
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  tu_remove_tree(f->dir);
-  k2x_profile_free(f->profile);
-  g_free(f->dir);
-  g_free(f);
-  return 0;
-}
-
-static void set_string(char **field, const char *value) {
-  g_free(*field);
-  *field = g_strdup(value);
+  return tu_fixture_setup(state, "k2x-write-XXXXXX");
 }
 
 static void row_fill(k2x_row *row, int first, int last, const char *goal, const char *status) {
-  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 0))->text, goal);
-  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 1))->text, status);
+  tu_set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 0))->text, goal);
+  tu_set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 1))->text, status);
   row->page_first = first;
   row->page_last = last;
 }
@@ -74,8 +53,8 @@ static k2x_doc *doc_build(const char *file) {
   r->page_first = 1;
   r->page_last = 2;
   r->label = g_strdup("青森県（津軽圏域）");
-  set_string(&r->region.prefecture, "青森県");
-  set_string(&r->region.area, "津軽圏域");
+  tu_set_string(&r->region.prefecture, "青森県");
+  tu_set_string(&r->region.area, "津軽圏域");
   r->region.source = K2X_REGION_LABEL;
   k2x_section *s = k2x_report_add_section(r, 1, "令和２年度の達成目標・取組状況", TRUE);
   g_ptr_array_add(s->header, g_strdup("令和２年度の達成目標"));
@@ -96,7 +75,7 @@ static k2x_doc *doc_build(const char *file) {
   r = k2x_doc_add_report(doc);
   r->page_first = 3;
   r->page_last = 4;
-  set_string(&r->region.prefecture, "岩手県");
+  tu_set_string(&r->region.prefecture, "岩手県");
   r->region.source = K2X_REGION_BODY;
   k2x_report_add_warning(r, "region_inferred", 3, "地域を本文から推定しました（%s）", "岩手県");
   s = k2x_report_add_section(r, 2, "支援事業の成果", FALSE);
@@ -513,10 +492,10 @@ static void test_write_control_removed(void **state) {
   fixture *f = *state;
   k2x_doc *d = doc_build("ctl\x01.pdf");
   k2x_report *r = g_ptr_array_index(d->reports, 0);
-  set_string(&r->label, "青森県\x0b（津軽圏域）");
+  tu_set_string(&r->label, "青森県\x0b（津軽圏域）");
   k2x_section *s = g_ptr_array_index(r->sections, 0);
   k2x_row *row = g_ptr_array_index(s->rows, 0);
-  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 1))->text, "年４回\x1b開催した。");
+  tu_set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 1))->text, "年４回\x1b開催した。");
   s = g_ptr_array_index(r->sections, 1);
   const char *item = "・改\x02行\tと\n\xef\xbf\xbf改行";
   k2x_section_add_item(s, "・", item, 2);
@@ -621,7 +600,7 @@ static void stream_doc(k2x_xlsx_writer *w, k2x_doc *doc) {
 static k2x_doc *doc_fitted(const char *file) {
   k2x_doc *d = doc_build(file);
   k2x_report *r = g_ptr_array_index(d->reports, 0);
-  set_string(&r->label, "青森県\x0b（津軽圏域）");
+  tu_set_string(&r->label, "青森県\x0b（津軽圏域）");
   k2x_section *s = g_ptr_array_index(r->sections, 1);
   k2x_section_add_item(s, "・", "・改\x02行", 2);
   g_autofree char *long_text = repeat("あ", K2X_XLSX_CELL_MAX + 10, "");
@@ -705,7 +684,7 @@ static void test_write_table_widens(void **state) {
     g_ptr_array_add(s->header, g_strdup(printed[i]));
   k2x_row *row = k2x_section_add_row(s, 3);
   row_fill(row, 3, 3, "相談体制を整える", "整えた");
-  set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 2))->text, "達成");
+  tu_set_string(&((k2x_cell *)g_ptr_array_index(row->cells, 2))->text, "達成");
   const k2x_doc *docs[] = {d};
   g_autofree char *path = g_build_filename(f->dir, "wide.xlsx", NULL);
   write_ok(docs, 1, f->profile, path);
@@ -727,21 +706,21 @@ static void test_write_table_widens(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_write_workbook_read_back, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_combined_docs, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_no_docs, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_temp_path, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_missing_dir, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_unwritable_dir, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_rename_fails, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_sheet_names_sanitised, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_long_cell_truncated, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_workbook_read_back, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_combined_docs, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_no_docs, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_temp_path, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_missing_dir, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_unwritable_dir, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_rename_fails, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_sheet_names_sanitised, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_long_cell_truncated, setup, tu_fixture_teardown),
       cmocka_unit_test(test_write_text_fit),
-      cmocka_unit_test_setup_teardown(test_write_control_removed, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_rows_continue, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_stream_same_as_whole, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_stream_abort, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_write_table_widens, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_control_removed, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_rows_continue, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_stream_same_as_whole, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_stream_abort, setup, tu_fixture_teardown),
+      cmocka_unit_test_setup_teardown(test_write_table_widens, setup, tu_fixture_teardown),
   };
   /* Workbooks kept from an earlier run would be opened again as if this run wrote them. */
   const char *keep = g_getenv("K2X_KEEP_XLSX");

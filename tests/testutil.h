@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "extract.h"
+#include "profile.h"
 
 /* A4 in points, the page size of every report. */
 #define TU_PAGE_WIDTH 595.28
@@ -79,6 +80,35 @@ static inline void tu_assert_dir_empty(const char *dir) {
   const char *name = g_dir_read_name(d);
   if (name)
     fail_msg("unexpected file left in %s: %s", dir, name);
+}
+
+/* A temporary directory and the default profile: the fixture of the writer tests. */
+typedef struct {
+  char *dir;
+  k2x_profile *profile;
+} tu_fixture;
+
+static inline int tu_fixture_setup(void **state, const char *dir_template) {
+  tu_fixture *f = g_new0(tu_fixture, 1);
+  f->dir = g_dir_make_tmp(dir_template, NULL);
+  f->profile = k2x_profile_new_default();
+  *state = f;
+  return f->dir ? 0 : -1;
+}
+
+static inline int tu_fixture_teardown(void **state) {
+  tu_fixture *f = *state;
+  tu_remove_tree(f->dir);
+  k2x_profile_free(f->profile);
+  g_free(f->dir);
+  g_free(f);
+  return 0;
+}
+
+/* Replaces a g_malloc'd string field of a model object. */
+static inline void tu_set_string(char **field, const char *value) {
+  g_free(*field);
+  *field = g_strdup(value);
 }
 
 #ifdef K2X_GEN_FIXTURES
