@@ -37,6 +37,7 @@ void k2x_page_free(k2x_page *page) {
   if (!page)
     return;
   g_ptr_array_unref(page->lines);
+  g_array_unref(page->rules);
   g_free(page);
 }
 
@@ -269,6 +270,7 @@ k2x_page *k2x_page_new_from_glyphs(int number, double width, double height, GArr
   page->width = width;
   page->height = height;
   page->lines = g_ptr_array_new_with_free_func(line_free);
+  page->rules = g_array_new(FALSE, FALSE, sizeof(k2x_rule));
 
   drop_invisible(glyphs, width, height);
   /* Glyphs whose vertical centres fall in one band form a line; sorting by centre keeps

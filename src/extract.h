@@ -32,10 +32,24 @@ typedef struct {
   k2x_role role;  /* set by clean and segment */
 } k2x_line;
 
+/* A ruling line the page draws: a stroked line, or an edge of a thin filled rectangle or of
+ * a filled cell box, or a long line found in a scanned page's image. Same coordinates as
+ * the glyph boxes (points, origin top-left). A horizontal rule runs x0..x1 at y0 == y1, a
+ * vertical one y0..y1 at x0 == x1. */
+typedef enum { K2X_RULE_HORIZONTAL, K2X_RULE_VERTICAL } k2x_rule_dir;
+
+typedef struct {
+  k2x_rule_dir dir;
+  double x0, y0, x1, y1;
+  double width; /* drawn thickness, points */
+} k2x_rule;
+
 typedef struct {
   int number; /* 1-based */
   double width, height;
   GPtrArray *lines; /* k2x_line*, top to bottom */
+  GArray *rules;    /* k2x_rule: horizontal ones top to bottom, then vertical ones left to
+                       right; empty when the page draws none (or they are not read) */
   double text_left, text_right; /* body text area, set by clean */
   gsize body_columns; /* flow_only: display width of the widest line that is no furniture,
                          set by clean */
