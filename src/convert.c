@@ -14,6 +14,11 @@ static void trace_page(FILE *out, const k2x_page *page) {
     fprintf(out, "%3d %6.1f %6.1f %6.1f %6.1f %-12s %s\n", page->number, l->box.x0, l->box.y0,
             l->box.x1, l->box.y1, k2x_role_name(l->role), l->text);
   }
+  for (guint i = 0; i < page->rules->len; i++) {
+    const k2x_rule *r = &g_array_index(page->rules, k2x_rule, i);
+    fprintf(out, "%3d %6.1f %6.1f %6.1f %6.1f %-12s %.2f\n", page->number, r->x0, r->y0, r->x1,
+            r->y1, r->dir == K2X_RULE_HORIZONTAL ? "rule-h" : "rule-v", r->width);
+  }
 }
 
 /* Pages in page order: read here one at a time, or extracted ahead by worker threads, each
