@@ -113,9 +113,11 @@ void k2x_page_set_rules(k2x_page *page, GArray *pieces) {
     double pos = h ? r->y0 : r->x0, limit = h ? page->height : page->width;
     double a = h ? r->x0 : r->y0, b = h ? r->x1 : r->y1, end = h ? page->width : page->height;
     double w = isfinite(r->width) && r->width > 0 ? r->width : 0;
+    if (!isfinite(pos) || !isfinite(a) || !isfinite(b) || pos < 0 || pos > limit)
+      continue;
     a = MAX(a, 0);
     b = MIN(b, end);
-    if (!isfinite(pos) || pos < 0 || pos > limit || !(b > a))
+    if (b <= a)
       continue;
     across[!h][count[!h]++] = (piece){pos, a, b, pos - w / 2, pos + w / 2};
   }
