@@ -210,6 +210,12 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
                           "page %d has no text layer (scanned?); its content is missing",
                           cur->number);
     k2x_segmenter_add_page(seg, cur);
+    /* The rules, as marks, only for a review: a streaming caller keeps no marks. */
+    for (guint r = 0; !options->on_report && r < cur->rules->len; r++) {
+      const k2x_rule *rule = &g_array_index(cur->rules, k2x_rule, r);
+      k2x_box line = {rule->x0, rule->y0, rule->x1, rule->y1};
+      k2x_doc_add_mark(doc, K2X_ROLE_RULE, cur->number, line, NULL);
+    }
     if (options->trace)
       trace_page(options->trace, cur);
     if (options->on_report)
