@@ -23,6 +23,7 @@ TOOLS = [
     ("mutool", "mutool draw -F txt"),
     ("pdf2txt", "pdf2txt (pdfminer.six)"),
     ("k2x-j1", "kaigi2xlsx --jobs 1"),
+    ("k2x-j1-norules", "kaigi2xlsx --jobs 1, no rules (K2X_NO_RULES)"),
     ("k2x-j2", "kaigi2xlsx --jobs 2"),
 ]
 PLACEHOLDER = "(filled in by hand from callgrind; see bench/README.md)"
@@ -173,6 +174,12 @@ def main():
            "{:.2f}×" + (f" ({j1b:.2f} s vs {ptb:.2f} s)" if j1b and ptb else ""))
     target(f"--jobs 2 wall ≤ 0.65× pdftotext ({bp}-page bundle)", ratio(j2b, ptb), 0.65,
            "{:.2f}×" + (f" ({j2b:.2f} s vs {ptb:.2f} s)" if j2b and ptb else ""))
+    # What reading the rules costs: the same run with the text from poppler-glib and no rules,
+    # as before rules were read, against the pipeline, in pdftotext's time.
+    nrb = wall("k2x-j1-norules", "bundle")
+    target(f"rules cost ≤ 0.05× pdftotext ({bp}-page bundle, --jobs 1 vs no rules)",
+           ratio(j1b - nrb, ptb) if j1b and nrb else None, 0.05,
+           "{:+.3f}×" + (f" ({j1b:.3f} s vs {nrb:.3f} s without rules)" if j1b and nrb else ""))
     j1s, p2s = wall("k2x-j1", "slice"), wall("pdf2txt", "slice")
     sp = inputs.get("slice", (0, 0, ""))[0]
     target(f"≥ 20× faster than pdf2txt ({sp}-page slice, --jobs 1)", ratio(p2s, j1s), 20,

@@ -136,6 +136,12 @@ k2x_run() {  # JOBS INPUT: kaigi2xlsx into a fresh output directory
   rm -rf "$out"
   run "k2x-j$1" "$2" "$k2x" -q --jobs "$1" --format xlsx,json -o "$out" "$(src "$2")"
 }
+k2x_norules_run() {  # INPUT: --jobs 1 as before rules were read (text from poppler-glib, no rules)
+  local out=$work/out/j1-norules-$1
+  rm -rf "$out"
+  run k2x-j1-norules "$1" env K2X_NO_RULES=1 "$k2x" -q --jobs 1 --format xlsx,json -o "$out" \
+    "$(src "$1")"
+}
 pdftotext_run() {
   rm -f "$work/txt/pdftotext.txt"
   run pdftotext "$1" pdftotext "$(src "$1")" "$work/txt/pdftotext.txt"
@@ -152,6 +158,7 @@ one_round() {
   pdftotext_run bundle
   mutool_run bundle
   k2x_run 1 bundle
+  k2x_norules_run bundle
   k2x_run 2 bundle
   pdftotext_run slice
   mutool_run slice
