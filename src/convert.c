@@ -209,6 +209,11 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
       k2x_doc_add_warning(doc, "no_text_layer", cur->number,
                           "page %d has no text layer (scanned?); its content is missing",
                           cur->number);
+    if (cur->rules_dropped)
+      k2x_doc_add_warning(doc, "page_rules_dropped", cur->number,
+                          "page %d: its rules were not read: it draws %u pieces of lines, over "
+                          "the limit of %u",
+                          cur->number, cur->rules_dropped, max_glyphs);
     k2x_segmenter_add_page(seg, cur);
     /* The rules, as marks, only for a review: a streaming caller keeps no marks. */
     for (guint r = 0; !options->on_report && r < cur->rules->len; r++) {

@@ -527,8 +527,9 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
   g_autofree char *text = NULL;
   g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(k2x_char_box));
   GArray *pieces = source->reader ? g_array_new(FALSE, FALSE, sizeof(k2x_rule)) : NULL;
-  if (!source->reader ||
-      !k2x_page_reader_read(source->reader, index, w, h, &text, boxes, pieces))
+  guint skipped = 0;
+  if (!source->reader || !k2x_page_reader_read(source->reader, index, w, h, &text, boxes,
+                                               pieces, max_glyphs, &skipped))
     text = glib_text(pp, boxes);
   guint dropped = 0;
   glong chars = text ? g_utf8_strlen(text, -1) : 0;
@@ -546,8 +547,11 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
   k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
   page->has_images = scanned;
   page->dropped = dropped;
-  /* A page skipped for its size is not read any further. */
-  if (pieces && !dropped)
+  /* A page skipped for its size is not read any further; a page with too many pieces, half
+   * read, has no rules rather than some. */
+  if (pieces && skipped)
+    page->rules_dropped = pieces->len + skipped;
+  if (pieces && !dropped && !skipped)
     k2x_page_set_rules(page, pieces);
   else if (pieces)
     g_array_unref(pieces);

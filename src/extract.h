@@ -58,6 +58,8 @@ typedef struct {
                          but a line's position on the page means nothing */
   double grid;        /* text input: positions are known to a character, this wide; 0 for PDF */
   guint dropped;      /* characters of a page over the glyph limit, which was then skipped */
+  guint rules_dropped; /* path pieces of a page that draws more than the glyph limit of them:
+                          its rules were not read */
 } k2x_page;
 
 /* Builds a page from glyphs in any order: groups them into lines by vertical overlap, orders
@@ -115,7 +117,9 @@ const char *k2x_source_sha256(const k2x_source *source);
 const char *k2x_source_kind(const k2x_source *source);
 /* Extracts page index (0-based). Never NULL: a page without text has no lines. A page with
  * more than max_glyphs characters (0: no limit) comes back empty with dropped set, as a
- * hostile page could otherwise take the time and memory of thousands. Caller frees. */
+ * hostile page could otherwise take the time and memory of thousands; one that draws more
+ * than max_glyphs pieces of straight lines comes back without rules, rules_dropped set.
+ * Caller frees. */
 k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs);
 
 #endif

@@ -30,7 +30,8 @@ constexpr double INVISIBLE = 0.02;
 // Records the straight axis-parallel pieces of what a page strokes and fills.
 class PathRecorder {
 public:
-  explicit PathRecorder(GArray *out) : pieces(out) {}
+  PathRecorder(GArray *out, guint limit) : pieces(out), max(limit) {}
+  guint skipped = 0; // pieces beyond max, not kept
 
   // What a soft mask's group paints is a mask, never seen.
   void begin_group(bool for_soft_mask) {
@@ -59,6 +60,7 @@ public:
 
 private:
   GArray *pieces;           // NULL: nothing is recorded
+  guint max;                // pieces kept at most; 0: no limit
   std::vector<bool> groups; // open transparency groups: for a soft mask or not
   int masks = 0;            // how many of them are for a soft mask
 
@@ -128,7 +130,11 @@ private:
     } else {
       return; // a diagonal
     }
-    g_array_append_val(pieces, r);
+    // A hostile page may draw millions: their memory is bounded as the glyphs' is.
+    if (max && pieces->len >= max)
+      skipped++;
+    else
+      g_array_append_val(pieces, r);
   }
 };
 
@@ -136,8 +142,9 @@ private:
 // one pass over the content stream gives the text and the rules.
 class TextRuleDev : public TextOutputDev {
 public:
-  explicit TextRuleDev(GArray *pieces)
-      : TextOutputDev(nullptr, true, 0, false, false), paths(pieces) {}
+  TextRuleDev(GArray *pieces, guint max_pieces)
+      : TextOutputDev(nullptr, true, 0, false, false), paths(pieces, max_pieces) {}
+  guint skipped() const { return paths.skipped; }
 
   // Gradients hold no text, and broken into small fills they would draw no rule either.
   bool useShadedFills(int) override { return true; }
@@ -205,14 +212,16 @@ k2x_page_reader *k2x_page_reader_new(const char *data, gsize len, const char *pa
 void k2x_page_reader_free(k2x_page_reader *reader) { delete reader; }
 
 gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double width, double height,
-                              char **text, GArray *boxes, GArray *pieces) {
+                              char **text, GArray *boxes, GArray *pieces, guint max_pieces,
+                              guint *skipped) {
   *text = nullptr;
+  *skipped = 0;
   if (index < 0 || index >= reader->doc->getNumPages())
     return FALSE;
   Page *page = reader->doc->getPage(index + 1);
   if (!page || !page->isOk())
     return FALSE;
-  TextRuleDev dev(pieces);
+  TextRuleDev dev(pieces, max_pieces);
   if (!dev.isOk())
     return FALSE;
   // Exactly as poppler-glib builds its text page (72 dpi, the crop box, the page's own
@@ -224,6 +233,7 @@ gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double width, 
   dev.endPage();
   TextPage *tp = dev.takeText();
   delete gfx;
+  *skipped = dev.skipped();
 
   // What poppler_page_get_text, _get_text_layout and _get_text_attributes give for the whole
   // page: the text of a glyph selection, and a box per character of it (a space between two

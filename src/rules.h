@@ -35,9 +35,11 @@ typedef struct {
  * cut to the clip path's box: a stroked segment with its line width, an edge of a filled shape
  * with width 0. Pieces are not joined yet (k2x_page_set_rules). Curves, diagonals, paint that
  * does not show on white paper and what soft masks, patterns and Type 3 glyphs draw are left
- * out. Returns FALSE (text NULL) when the page cannot be read. */
+ * out. At most max_pieces (0: no limit) are kept, and *skipped counts those beyond. Returns
+ * FALSE (text NULL) when the page cannot be read. */
 gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double width, double height,
-                              char **text, GArray *boxes, GArray *pieces);
+                              char **text, GArray *boxes, GArray *pieces, guint max_pieces,
+                              guint *skipped);
 
 /* Sets page->rules from pieces (as k2x_page_reader_read gives them, taken): cut to the
  * page, pieces along one line joined, parallel lines closer than half a character (a double

@@ -455,6 +455,24 @@ static void test_rules_source_copy(void **state) {
   g_unlink(pdf);
 }
 
+/* A page that draws more pieces of lines than the glyph limit has no rules and says how many
+ * it drew, as a hostile page could take the memory of millions. */
+static void test_rules_too_many_pieces(void **state) {
+  g_autofree char *pdf = write_drawn_pdf(draw_filled_grid); /* 7 rectangles: 28 edges */
+  g_autoptr(k2x_source) src = NULL;
+  g_autoptr(GError) error = NULL;
+  assert_int_equal(k2x_source_open(pdf, NULL, NULL, &src, &error), K2X_OK);
+  g_autoptr(k2x_page) over = k2x_source_read_page(src, 0, 20);
+  assert_int_equal(over->dropped, 0);
+  assert_true(over->lines->len > 0);
+  assert_int_equal(over->rules->len, 0);
+  assert_int_equal(over->rules_dropped, 28);
+  g_autoptr(k2x_page) fits = k2x_source_read_page(src, 0, 28);
+  assert_int_equal(fits->rules_dropped, 0);
+  assert_int_equal(fits->rules->len, 7);
+  g_unlink(pdf);
+}
+
 /* The pages of pdf as poppler-glib reads them alone (K2X_NO_RULES) and as the page reader's
  * one pass reads them with their rules: glyph for glyph the same. */
 static void assert_text_as_poppler_glib(const char *pdf) {
@@ -579,6 +597,7 @@ int main(void) {
       cmocka_unit_test(test_rules_rotated_page_and_crop_box),
       cmocka_unit_test(test_rules_source_copy),
       cmocka_unit_test(test_rules_text_as_poppler_glib),
+      cmocka_unit_test(test_rules_too_many_pieces),
       cmocka_unit_test(test_rules_thresholds_follow_character_size),
       cmocka_unit_test(test_rules_broken_pieces_dropped),
   };
