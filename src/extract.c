@@ -515,22 +515,27 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
   if (source->text)
     return k2x_page_new_from_text(index + 1, g_ptr_array_index(source->text, index),
                                   source->layout);
-  PopplerPage *pp = poppler_document_get_page(source->doc, index);
   double w = 0, h = 0;
   GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
-  if (!pp)
-    return k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
-  poppler_page_get_size(pp, &w, &h);
-
   /* The page reader's one pass over the content stream gives the text poppler-glib would, and
-   * the rules; without a reader poppler-glib reads the text. */
+   * the rules; without a reader poppler-glib reads the text. poppler-glib's page is only taken
+   * when needed, as a document keeps every page it has given: two documents keeping them all
+   * would cost 3 MB more over 1,000 pages. */
   g_autofree char *text = NULL;
   g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(k2x_char_box));
   GArray *pieces = source->reader ? g_array_new(FALSE, FALSE, sizeof(k2x_rule)) : NULL;
   guint skipped = 0;
-  if (!source->reader || !k2x_page_reader_read(source->reader, index, w, h, &text, boxes,
-                                               pieces, max_glyphs, &skipped))
+  PopplerPage *pp = NULL;
+  if (!source->reader || !k2x_page_reader_read(source->reader, index, &w, &h, &text, boxes,
+                                               pieces, max_glyphs, &skipped)) {
+    if (!(pp = poppler_document_get_page(source->doc, index))) {
+      if (pieces)
+        g_array_unref(pieces);
+      return k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
+    }
+    poppler_page_get_size(pp, &w, &h);
     text = glib_text(pp, boxes);
+  }
   guint dropped = 0;
   glong chars = text ? g_utf8_strlen(text, -1) : 0;
   if (max_glyphs > 0 && chars > (glong)max_glyphs)
@@ -538,12 +543,16 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
   else if (text)
     glyphs_from_text(glyphs, text, boxes);
   gboolean scanned = FALSE;
-  if (glyphs->len == 0 && dropped == 0) {
+  /* A page without text that shows an image is a scan. */
+  if (glyphs->len == 0 && dropped == 0 && !pp)
+    pp = poppler_document_get_page(source->doc, index);
+  if (glyphs->len == 0 && dropped == 0 && pp) {
     GList *images = poppler_page_get_image_mapping(pp);
     scanned = images != NULL;
     poppler_page_free_image_mapping(images);
   }
-  g_object_unref(pp);
+  if (pp)
+    g_object_unref(pp);
   k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
   page->has_images = scanned;
   page->dropped = dropped;

@@ -211,7 +211,7 @@ k2x_page_reader *k2x_page_reader_new(const char *data, gsize len, const char *pa
 
 void k2x_page_reader_free(k2x_page_reader *reader) { delete reader; }
 
-gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double width, double height,
+gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double *width, double *height,
                               char **text, GArray *boxes, GArray *pieces, guint max_pieces,
                               guint *skipped) {
   *text = nullptr;
@@ -221,6 +221,10 @@ gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double width, 
   Page *page = reader->doc->getPage(index + 1);
   if (!page || !page->isOk())
     return FALSE;
+  // The crop box, turned as displayed.
+  bool turned = page->getRotate() == 90 || page->getRotate() == 270;
+  *width = turned ? page->getCropHeight() : page->getCropWidth();
+  *height = turned ? page->getCropWidth() : page->getCropHeight();
   TextRuleDev dev(pieces, max_pieces);
   if (!dev.isOk())
     return FALSE;
@@ -238,7 +242,7 @@ gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double width, 
   // What poppler_page_get_text, _get_text_layout and _get_text_attributes give for the whole
   // page: the text of a glyph selection, and a box per character of it (a space between two
   // words spans the gap, a line end is a point), each with its word's font size.
-  PDFRectangle all(0, 0, width, height);
+  PDFRectangle all(0, 0, *width, *height);
   GooString *selected = tp->getSelectionText(&all, selectionStyleGlyph);
   *text = g_strdup(selected->c_str());
   delete selected;

@@ -26,10 +26,10 @@ typedef struct {
   double size;
 } k2x_char_box;
 
-/* Reads page index (0-based). Sets *text (g_malloc'd) to the text poppler_page_get_text gives
+/* Reads page index (0-based). Sets *width and *height to the page's size as
+ * poppler_page_get_size gives it, *text (g_malloc'd) to the text poppler_page_get_text gives,
  * and appends to boxes one k2x_char_box per character of it (poppler_page_get_text_layout's
- * box, poppler_page_get_text_attributes' font size); width and height are the page's size as
- * poppler_page_get_size gives it. Appends to pieces (GArray of k2x_rule; NULL: none are
+ * box, poppler_page_get_text_attributes' font size). Appends to pieces (GArray of k2x_rule; NULL: none are
  * recorded) the straight, axis-parallel pieces the page strokes or fills, in the same
  * coordinates (points, origin at the top left of the crop box, the page's /Rotate applied),
  * cut to the clip path's box: a stroked segment with its line width, an edge of a filled shape
@@ -37,9 +37,9 @@ typedef struct {
  * does not show on white paper and what soft masks, patterns and Type 3 glyphs draw are left
  * out. At most max_pieces (0: no limit) are kept, and *skipped counts those beyond. Returns
  * FALSE (text NULL) when the page cannot be read. */
-gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double width, double height,
-                              char **text, GArray *boxes, GArray *pieces, guint max_pieces,
-                              guint *skipped);
+gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double *width,
+                              double *height, char **text, GArray *boxes, GArray *pieces,
+                              guint max_pieces, guint *skipped);
 
 /* Sets page->rules from pieces (as k2x_page_reader_read gives them, taken): cut to the
  * page, pieces along one line joined, parallel lines closer than half a character (a double

@@ -487,6 +487,9 @@ static void assert_text_as_poppler_glib(const char *pdf) {
     g_autoptr(k2x_page) b = k2x_source_read_page(reader, i, 0);
     assert_int_equal(a->rules->len, 0);
     assert_true(b->rules->len > 0);
+    assert_float_equal(a->width, b->width, 0);
+    assert_float_equal(a->height, b->height, 0);
+    assert_int_equal(a->has_images, b->has_images);
     assert_true(a->lines->len > 0);
     assert_int_equal(a->lines->len, b->lines->len);
     for (guint l = 0; l < a->lines->len; l++) {
