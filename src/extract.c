@@ -468,12 +468,14 @@ const char *k2x_source_kind(const k2x_source *source) {
 }
 
 /* poppler-glib's text of a page and a box per character of it, with the font size of the
- * character's attributes (0 when none): what the page reader gives too. */
-static char *glib_text(PopplerPage *pp, GArray *boxes) {
+ * character's attributes (0 when none): what the page reader gives too. Text of more than
+ * max_glyphs characters (0: no limit) gets no boxes. */
+static char *glib_text(PopplerPage *pp, GArray *boxes, guint max_glyphs) {
   char *text = poppler_page_get_text(pp);
   PopplerRectangle *rects = NULL;
   guint n = 0;
-  if (!text || !poppler_page_get_text_layout(pp, &rects, &n))
+  if (!text || (max_glyphs > 0 && g_utf8_strlen(text, -1) > (glong)max_glyphs) ||
+      !poppler_page_get_text_layout(pp, &rects, &n))
     return text;
   GList *attrs = poppler_page_get_text_attributes(pp);
   GList *attr = attrs;
@@ -483,8 +485,8 @@ static char *glib_text(PopplerPage *pp, GArray *boxes) {
       attr = attr->next;
     const PopplerTextAttributes *a = attr ? attr->data : NULL;
     const PopplerRectangle *r = &rects[i];
-    g_array_index(boxes, k2x_char_box, i) =
-        (k2x_char_box){r->x1, r->y1, r->x2, r->y2, a && a->start_index <= (int)i ? a->font_size : 0};
+    double size = a && a->start_index <= (int)i ? a->font_size : 0;
+    g_array_index(boxes, k2x_char_box, i) = (k2x_char_box){r->x1, r->y1, r->x2, r->y2, size};
   }
   poppler_page_free_text_attributes(attrs);
   g_free(rects);
@@ -534,7 +536,7 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
       return k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
     }
     poppler_page_get_size(pp, &w, &h);
-    text = glib_text(pp, boxes);
+    text = glib_text(pp, boxes, max_glyphs);
   }
   guint dropped = 0;
   glong chars = text ? g_utf8_strlen(text, -1) : 0;

@@ -212,7 +212,7 @@ k2x_page_reader *k2x_page_reader_new(const char *data, gsize len, const char *pa
 void k2x_page_reader_free(k2x_page_reader *reader) { delete reader; }
 
 gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double *width, double *height,
-                              char **text, GArray *boxes, GArray *pieces, guint max_pieces,
+                              char **text, GArray *boxes, GArray *pieces, guint limit,
                               guint *skipped) {
   *text = nullptr;
   *skipped = 0;
@@ -225,7 +225,7 @@ gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double *width,
   bool turned = page->getRotate() == 90 || page->getRotate() == 270;
   *width = turned ? page->getCropHeight() : page->getCropWidth();
   *height = turned ? page->getCropWidth() : page->getCropHeight();
-  TextRuleDev dev(pieces, max_pieces);
+  TextRuleDev dev(pieces, limit);
   if (!dev.isOk())
     return FALSE;
   // Exactly as poppler-glib builds its text page (72 dpi, the crop box, the page's own
@@ -246,6 +246,10 @@ gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double *width,
   GooString *selected = tp->getSelectionText(&all, selectionStyleGlyph);
   *text = g_strdup(selected->c_str());
   delete selected;
+  if (limit > 0 && g_utf8_strlen(*text, -1) > (glong)limit) {
+    tp->decRefCnt(); // a hostile page, which will be skipped: its boxes would take the memory
+    return TRUE;
+  }
   int n_lines = 0;
   std::vector<TextWordSelection *> **lines =
       tp->getSelectionWords(&all, selectionStyleGlyph, &n_lines);

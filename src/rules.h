@@ -35,11 +35,12 @@ typedef struct {
  * cut to the clip path's box: a stroked segment with its line width, an edge of a filled shape
  * with width 0. Pieces are not joined yet (k2x_page_set_rules). Curves, diagonals, paint that
  * does not show on white paper and what soft masks, patterns and Type 3 glyphs draw are left
- * out. At most max_pieces (0: no limit) are kept, and *skipped counts those beyond. Returns
- * FALSE (text NULL) when the page cannot be read. */
+ * out. limit is the glyph limit (0: none): a text of more characters gets no boxes (the page
+ * will be skipped), and pieces beyond it are not kept but counted in *skipped. Returns FALSE
+ * (text NULL) when the page cannot be read. */
 gboolean k2x_page_reader_read(k2x_page_reader *reader, int index, double *width,
                               double *height, char **text, GArray *boxes, GArray *pieces,
-                              guint max_pieces, guint *skipped);
+                              guint limit, guint *skipped);
 
 /* Sets page->rules from pieces (as k2x_page_reader_read gives them, taken): cut to the
  * page, pieces along one line joined, parallel lines closer than half a character (a double
