@@ -19,7 +19,8 @@ targets=("$@")
 
 "$top/scripts/deps.sh" fuzz
 build=${BUILD_DIR:-$top/build-fuzz}
-cmake -S "$top" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+cmake -S "$top" -B "$build" -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DK2X_FUZZ=ON -DK2X_TESTS=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)" >/dev/null
 
