@@ -57,6 +57,8 @@ class Comparison:
             self.differ(path, "a table", actual)
             return
         self.texts(f"{path}.header", expected["header"], actual.get("header", MISSING))
+        if "layout" in expected:
+            self.value(f"{path}.layout", expected["layout"], actual.get("layout", MISSING))
         rows = actual.get("rows")
         if not isinstance(rows, list):
             self.differ(f"{path}.rows", expected["rows"], rows if rows is not None else MISSING)
