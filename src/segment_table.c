@@ -421,6 +421,12 @@ static gboolean ends_sentence(gunichar c) {
          c == '?';
 }
 
+/* A line ending in a comma or a particle left its sentence open, however short it is: the
+ * producer broke it early (a character that may not start a line, or its own wrapping). */
+static gboolean leaves_open(gunichar c) {
+  return c == 0x3001 || c == 0xFF0C || c == ',' || k2x_text_is_particle(c);
+}
+
 static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, gboolean paragraph,
                       const k2x_page *page) {
   const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p.start);
@@ -443,7 +449,11 @@ static k2x_row_line read_flow(k2x_table *t, const k2x_line *l, const piece *p, d
     rl.present |= 1u << k;
     if (t->flow[k].open) {
       g_autofree char *text = k2x_glyphs_text(g, n);
-      if (k2x_flow_breaks(&t->flow[k], g, n) || starts_item(t->profile, text))
+      if (starts_item(t->profile, text))
+        *paragraphs |= 1u << k;
+      else if (leaves_open(t->last[k]))
+        rl.continues |= 1u << k;
+      else if (k2x_flow_breaks(&t->flow[k], g, n))
         *paragraphs |= 1u << k;
       else if (!ends_sentence(t->last[k]))
         rl.continues |= 1u << k;
