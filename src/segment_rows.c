@@ -21,10 +21,12 @@ static gboolean opens_every_cell(const k2x_row_line *l, guint columns) {
 
 /* How far apart the lines of two rows stand on this page, when it spaces its rows (cell
  * padding, a rule's width): the widest step in the sorted pitches, if it is clearly more than
- * the jitter of the pitches below it (twice their spread; and at least a quarter point, as
- * positions are rounded) and what lies above it includes a line with text in every column,
- * as a row's first line has. Paragraph spacing inside one cell is a smaller step below it.
- * 0 when the page does not tell rows apart by spacing. */
+ * the jitter on either side of it (twice the spread of the pitches below it and of those
+ * above it: a line set lower by a taller fallback glyph makes one pitch short and the next
+ * long; and at least a quarter point, as positions are rounded), and what lies above it
+ * includes a line with text in every column, as a row's first line has. Paragraph spacing
+ * inside one cell is a smaller step below it. 0 when the page does not tell rows apart by
+ * spacing. */
 static double pitch_apart(const k2x_row_line *lines, guint n, guint columns) {
   if (n < 3)
     return 0;
@@ -37,7 +39,7 @@ static double pitch_apart(const k2x_row_line *lines, guint n, guint columns) {
     if (pitches[i + 1] - pitches[i] > best) {
       best = pitches[i + 1] - pitches[i];
       at = (pitches[i + 1] + pitches[i]) / 2;
-      jitter = pitches[i] - pitches[0];
+      jitter = MAX(pitches[i] - pitches[0], pitches[n - 2] - pitches[i + 1]);
     }
   }
   if (best <= 2 * jitter || best <= 0.25)
