@@ -5,6 +5,7 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "rules.h"
 #include "text.h"
 
 /* Glyphs further apart than this many font sizes start a new run (column, tab stop). */
@@ -20,6 +21,8 @@ struct k2x_source {
   char *sha256;
   int pages;
   char *password; /* set when it opened only with this password */
+  k2x_rule_reader *rules; /* the same bytes in poppler's core API, for the paths; NULL when
+                             rules are not read */
 };
 
 static void line_free(gpointer p) {
@@ -320,6 +323,19 @@ static gboolean looks_like_pdf(const char *data, gsize len) {
   return g_strstr_len(data, (gssize)MIN(len, 1024), "%PDF-") != NULL;
 }
 
+/* A second poppler document over the same bytes, as poppler-glib does not lend its own; NULL
+ * (pages without rules) when K2X_BENCH_NO_RULES is set, which only the benchmark does to
+ * time what reading rules costs. */
+static k2x_rule_reader *rule_reader_open(const k2x_source *src) {
+  if (g_getenv("K2X_BENCH_NO_RULES"))
+    return NULL;
+  k2x_rule_reader *r = k2x_rule_reader_new(g_mapped_file_get_contents(src->map),
+                                           g_mapped_file_get_length(src->map), src->password);
+  if (!r)
+    g_debug("poppler's core API does not open what poppler-glib opened; no rules are read");
+  return r;
+}
+
 static k2x_error open_text(k2x_source *src, const char *data, gsize len, const char *encoding,
                            GError **error) {
   g_autofree char *utf8 = NULL;
@@ -393,6 +409,7 @@ k2x_error k2x_source_open(const char *path, const char *password, const char *en
     return locked ? K2X_ERR_ENCRYPTED : K2X_ERR_PDF;
   }
   src->pages = poppler_document_get_n_pages(src->doc);
+  src->rules = rule_reader_open(src);
   *out = src;
   return K2X_OK;
 }
@@ -402,6 +419,7 @@ void k2x_source_free(k2x_source *source) {
     return;
   if (source->doc)
     g_object_unref(source->doc);
+  k2x_rule_reader_free(source->rules);
   if (source->text)
     g_ptr_array_unref(source->text);
   if (source->map)
@@ -433,6 +451,7 @@ k2x_source *k2x_source_copy(const k2x_source *source, GError **error) {
   copy->sha256 = g_strdup(source->sha256);
   copy->pages = source->pages;
   copy->password = g_strdup(source->password);
+  copy->rules = source->rules ? rule_reader_open(copy) : NULL;
   return copy;
 }
 
@@ -503,5 +522,11 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
   k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
   page->has_images = scanned;
   page->dropped = dropped;
+  /* A page skipped for its size is not read any further. */
+  if (source->rules && !dropped) {
+    GArray *pieces = g_array_new(FALSE, FALSE, sizeof(k2x_rule));
+    k2x_rule_reader_read_page(source->rules, index, pieces);
+    k2x_page_set_rules(page, pieces);
+  }
   return page;
 }
