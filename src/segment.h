@@ -60,6 +60,7 @@ typedef struct {
   guint present;        /* bit k: the line has text in column k */
   guint continues;      /* bit k: that text goes on a sentence its column left open above */
   gboolean refers_back; /* the first column opens with an arrow (→): what came of the above */
+  gboolean after_break; /* a header row or text outside the table stands right above it */
 } k2x_row_line;
 
 /* A horizontal rule among a table page's lines, and the columns it crosses (bit k). */

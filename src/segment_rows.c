@@ -19,34 +19,38 @@ static gboolean opens_every_cell(const k2x_row_line *l, guint columns) {
   return l->present == all_columns(columns) && l->continues == 0 && !l->refers_back;
 }
 
+/* Whether line i has a line of the table's body right above it on the page. */
+static gboolean follows(const k2x_row_line *lines, guint i) {
+  return i > 0 && !lines[i].after_break;
+}
+
 /* How far apart the lines of two rows stand on this page, when it spaces its rows (cell
- * padding, a rule's width): the widest step in the sorted pitches, if it is clearly more than
- * the jitter on either side of it (twice the spread of the pitches below it and of those
- * above it: a line set lower by a taller fallback glyph makes one pitch short and the next
- * long; and at least a quarter point, as positions are rounded), and what lies above it
- * includes a line with text in every column, as a row's first line has. Paragraph spacing
- * inside one cell is a smaller step below it. 0 when the page does not tell rows apart by
- * spacing. */
+ * padding, a rule's width): the widest step in the sorted pitches above at least two of them
+ * (the lines inside cells), if it is clearly more than their jitter (twice their spread: a
+ * line set lower by a taller fallback glyph makes one pitch short and the next long; and at
+ * least a quarter point, as positions are rounded), and what lies above it includes a line
+ * with text in every column, as a row's first line has. Paragraph spacing inside one cell is
+ * a smaller step below it. 0 when the page does not tell rows apart by spacing. */
 static double pitch_apart(const k2x_row_line *lines, guint n, guint columns) {
-  if (n < 3)
-    return 0;
-  g_autofree double *pitches = g_new(double, n - 1);
-  for (guint i = 1; i < n; i++)
-    pitches[i - 1] = lines[i].top - lines[i - 1].top;
-  qsort(pitches, n - 1, sizeof *pitches, compare_double);
+  g_autofree double *pitches = g_new(double, n);
+  guint m = 0;
+  for (guint i = 0; i < n; i++)
+    if (follows(lines, i))
+      pitches[m++] = lines[i].top - lines[i - 1].top;
+  qsort(pitches, m, sizeof *pitches, compare_double);
   double best = 0, at = 0, jitter = 0;
-  for (guint i = 0; i + 1 < n - 1; i++) {
+  for (guint i = 1; i + 1 < m; i++) {
     if (pitches[i + 1] - pitches[i] > best) {
       best = pitches[i + 1] - pitches[i];
       at = (pitches[i + 1] + pitches[i]) / 2;
-      jitter = MAX(pitches[i] - pitches[0], pitches[n - 2] - pitches[i + 1]);
+      jitter = pitches[i] - pitches[0];
     }
   }
   if (best <= 2 * jitter || best <= 0.25)
     return 0;
-  for (guint i = 1; i < n; i++)
-    if (lines[i].top - lines[i - 1].top > at && lines[i].present == all_columns(columns) &&
-        !lines[i].refers_back)
+  for (guint i = 0; i < n; i++)
+    if (follows(lines, i) && lines[i].top - lines[i - 1].top > at &&
+        lines[i].present == all_columns(columns) && !lines[i].refers_back)
       return at;
   return 0;
 }
@@ -107,7 +111,8 @@ void k2x_row_plan_init(k2x_row_plan *plan, const k2x_page *page, const k2x_row_l
     }
   }
   for (guint i = 1; i < n && !inside; i++)
-    inside = bound_between(plan, &lines[i - 1], &lines[i]) == all_columns(columns);
+    inside = follows(lines, i) &&
+             bound_between(plan, &lines[i - 1], &lines[i]) == all_columns(columns);
   /* Rules only at the top and foot of a page say nothing about the rows between: a table
    * ruled under its header alone is read from its text. A box closed above and below is one
    * row (or part of one), though. */
@@ -126,16 +131,18 @@ void k2x_row_plan_clear(k2x_row_plan *plan) {
 guint k2x_row_plan_starts(const k2x_row_plan *plan, const k2x_row_line *lines, guint i) {
   const k2x_row_line *l = &lines[i];
   guint all = all_columns(plan->columns);
-  if (i > 0 && plan->layout != K2X_LAYOUT_TEXT)
+  gboolean above = follows(lines, i);
+  if (above && plan->layout != K2X_LAYOUT_TEXT)
     return bound_between(plan, &lines[i - 1], l);
   /* A line whose first column is empty, or whose first column says what came of the text
    * above (→), continues the row above. */
   if (!(l->present & 1) || l->refers_back)
     return 0;
-  if (i > 0 && plan->pitch_apart > 0)
+  if (above && plan->pitch_apart > 0)
     return l->top - lines[i - 1].top > plan->pitch_apart ? all : 0;
-  /* Without spacing to go by, or at the head of a page (a rule there says nothing by itself:
-   * producers close the table at the foot of a page whether or not the row goes on), a row
+  /* Without spacing to go by, or at the head of a page or under a repeated header (a rule
+   * there says nothing by itself: producers close the table at the foot of a page whether or
+   * not the row goes on), a row
    * starts where every cell opens together and no sentence is left open: a cell empty on
    * one side of a page break, or a sentence that goes on, joins the row above. */
   return opens_every_cell(l, plan->columns) ? all : 0;

@@ -27,6 +27,7 @@ struct k2x_table {
   GString *text[K2X_MAX_COLUMNS]; /* the cells' text while they grow */
   k2x_flow flow[K2X_MAX_COLUMNS];
   gunichar last[K2X_MAX_COLUMNS]; /* last character of each column's last line */
+  double divided_from, divided_to; /* this page: where vertical rules divide the columns */
   gboolean columns_guessed; /* the gutters were looked for in equal slices */
   gboolean warned_columns;
   GPtrArray *queued; /* queued_line: a table read without layout waits for its last line */
@@ -300,27 +301,36 @@ static void find_splits(k2x_table *t, const GPtrArray *lines, const k2x_page *pa
  * one nearest the gutter found in the white space. Returns whether every gutter has one. */
 static gboolean splits_from_rules(k2x_table *t, const k2x_page *page, double top,
                                   double bottom) {
+  t->divided_from = t->divided_to = 0;
   if (!page->rules || t->columns < 2)
     return FALSE;
+  double from = -G_MAXDOUBLE, to = G_MAXDOUBLE;
   double split[K2X_MAX_COLUMNS - 1];
   double lo = page->text_left, hi = page->text_right, slice = (hi - lo) / t->columns;
   for (guint k = 0; k + 1 < t->columns; k++) {
     double a = t->centre[k] > 0 ? t->centre[k] : lo + slice * (k + 0.5);
     double b = t->centre[k + 1] > 0 ? t->centre[k + 1] : lo + slice * (k + 1.5);
-    double best = G_MAXDOUBLE;
+    double best = G_MAXDOUBLE, best_from = 0, best_to = 0;
     for (guint i = 0; i < page->rules->len; i++) {
       const k2x_rule *r = &g_array_index(page->rules, k2x_rule, i);
       if (r->dir != K2X_RULE_VERTICAL || r->x0 <= a || r->x0 >= b || r->y1 < top ||
           r->y0 > bottom)
         continue;
-      if (fabs(r->x0 - t->split[k]) < fabs(best - t->split[k]))
+      if (fabs(r->x0 - t->split[k]) < fabs(best - t->split[k])) {
         best = r->x0;
+        best_from = r->y0;
+        best_to = r->y1;
+      }
     }
     if (best == G_MAXDOUBLE)
       return FALSE;
     split[k] = best;
+    from = MAX(from, best_from);
+    to = MIN(to, best_to);
   }
   memcpy(t->split, split, sizeof split);
+  t->divided_from = from;
+  t->divided_to = to;
   return TRUE;
 }
 
@@ -332,10 +342,17 @@ static guint column_of(const k2x_table *t, const k2x_glyph *g) {
   return k;
 }
 
-/* Whether a glyph straddles a gutter: the line then crosses the columns. */
+/* Whether a glyph straddles a gutter: the line then crosses the columns. Punctuation that
+ * may not start a line can hang past its cell's edge (ぶら下げ); and beside a drawn divider
+ * every line is in the grid, whatever hangs over it. */
 static gboolean crosses(const k2x_table *t, const k2x_line *l) {
+  if (t->divided_from < t->divided_to && l->box.y0 < t->divided_to &&
+      l->box.y1 > t->divided_from)
+    return FALSE;
   for (guint i = 0; i < l->glyphs->len; i++) {
     const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, i);
+    if (k2x_text_no_line_start(g->c))
+      continue;
     for (guint k = 0; k + 1 < t->columns; k++)
       if (g->x0 < t->split[k] - 1 && g->x1 > t->split[k] + 1)
         return TRUE;
@@ -439,7 +456,7 @@ static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, gboolea
  * they run across rows and pages, as a row may continue on the next page. */
 static k2x_row_line read_flow(k2x_table *t, const k2x_line *l, const piece *p, double top,
                               const k2x_page *page, guint *paragraphs) {
-  k2x_row_line rl = {top, l->box.y1, l->size, 0, 0, FALSE};
+  k2x_row_line rl = {top, l->box.y1, l->size, 0, 0, FALSE, FALSE};
   *paragraphs = 0;
   for (guint k = 0; k < t->columns; k++) {
     if (p[k].end == p[k].start)
@@ -575,11 +592,14 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     right[k] = -G_MAXDOUBLE;
   }
   guint n = 0;
+  gboolean after_break = FALSE;
   for (guint i = 0; i < lines->len; i++) {
     const k2x_line *l = g_ptr_array_index(lines, i);
     const piece *p = g_ptr_array_index(pieces, i);
-    if (!p)
+    if (!p) {
+      after_break = TRUE;
       continue;
+    }
     for (guint k = 0; k < t->columns; k++) {
       if (p[k].end == p[k].start)
         continue;
@@ -588,6 +608,8 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
       right[k] = MAX(right[k], box.x1);
     }
     rows[n] = read_flow(t, l, p, line_top(l), page, &paragraphs[n]);
+    rows[n].after_break = after_break && n > 0;
+    after_break = FALSE;
     n++;
   }
   k2x_row_plan plan;
