@@ -474,8 +474,11 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
   PopplerPage *pp = poppler_document_get_page(source->doc, index);
   double w = 0, h = 0;
   GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
-  if (!pp)
-    return k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
+  if (!pp) {
+    k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
+    page->unreadable = TRUE;
+    return page;
+  }
   poppler_page_get_size(pp, &w, &h);
 
   /* All three calls share the text page poppler computes once for this PopplerPage. */

@@ -58,6 +58,7 @@ typedef struct {
                          but a line's position on the page means nothing */
   double grid;        /* text input: positions are known to a character, this wide; 0 for PDF */
   guint dropped;      /* characters of a page over the glyph limit, which was then skipped */
+  gboolean unreadable; /* poppler could not return the page: it comes back empty */
 } k2x_page;
 
 /* Builds a page from glyphs in any order: groups them into lines by vertical overlap, orders
