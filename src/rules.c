@@ -58,6 +58,8 @@ static void add_rule(GArray *rules, k2x_rule_dir dir, const piece *p) {
  * shared edge of two cell boxes); and a gap of less than half a character along a line is a
  * dash or a join, not the end of the line. A rule shorter than a character bounds no cell. */
 static void join(piece *p, guint n, k2x_rule_dir dir, double em, GArray *rules) {
+  if (n == 0)
+    return; /* p is NULL */
   qsort(p, n, sizeof *p, compare_lo);
   guint start = 0;
   while (start < n) {

@@ -48,10 +48,10 @@ static void draw_text(cairo_t *cr, double x, double y, const char *text) {
   g_object_unref(layout);
 }
 
-/* Extracts the one page of a PDF that draw paints over an A4 page with a line of text at the
- * bottom. */
-static k2x_page *page_drawn(draw_fn draw) {
-  g_autofree char *pdf = g_build_filename(tmp_dir, "drawn.pdf", NULL);
+/* Writes a one-page PDF that draw paints over an A4 page with a line of text at the bottom;
+ * returns its path. */
+static char *write_drawn_pdf(draw_fn draw) {
+  char *pdf = g_build_filename(tmp_dir, "drawn.pdf", NULL);
   cairo_surface_t *surface = cairo_pdf_surface_create(pdf, TU_PAGE_WIDTH, TU_PAGE_HEIGHT);
   cairo_t *cr = cairo_create(surface);
   draw_text(cr, 72, 780, "罫線の試験ページ");
@@ -64,6 +64,12 @@ static k2x_page *page_drawn(draw_fn draw) {
   assert_int_equal(cairo_surface_status(surface), CAIRO_STATUS_SUCCESS);
   cairo_surface_destroy(surface);
   pango_cairo_font_map_set_default(NULL);
+  return pdf;
+}
+
+/* The page of the PDF that draw paints (write_drawn_pdf), extracted. */
+static k2x_page *page_drawn(draw_fn draw) {
+  g_autofree char *pdf = write_drawn_pdf(draw);
   g_autoptr(k2x_source) src = NULL;
   g_autoptr(GError) error = NULL;
   assert_int_equal(k2x_source_open(pdf, NULL, NULL, &src, &error), K2X_OK);
@@ -330,7 +336,8 @@ static void test_rules_widths(void **state) {
 }
 
 /* A PDF written by hand, as cairo writes neither /Rotate nor a crop box: a media box, a crop
- * box inside it, rotate, "RULE" in Helvetica with a rule under it and one left of it. */
+ * box inside it, rotate, "RULE" in Helvetica with a rule under it and one left of it, and
+ * above it a word whose /ActualText replaces what it shows (Chromium writes those). */
 #define CROP_X0 50.0
 #define CROP_Y0 100.0
 #define CROP_X1 550.0
@@ -338,7 +345,9 @@ static void test_rules_widths(void **state) {
 
 static char *write_rotated_pdf(int rotate) {
   static const char content[] = "BT /F1 12 Tf 100 600 Td (RULE) Tj ET\n"
-                                "0 0 0 RG 1 w 100 594 m 300 594 l S 90 590 m 90 640 l S\n";
+                                "0 0 0 RG 1 w 100 594 m 300 594 l S 90 590 m 90 640 l S\n"
+                                "/Span << /ActualText (ABC) >> BDC\n"
+                                "BT /F1 12 Tf 100 650 Td (XYZ) Tj ET EMC\n";
   g_autofree char *page = g_strdup_printf(
       "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 800] /CropBox [%g %g %g %g] "
       "/Rotate %d /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
@@ -446,6 +455,43 @@ static void test_rules_source_copy(void **state) {
   g_unlink(pdf);
 }
 
+/* The pages of pdf as poppler-glib reads them alone (K2X_NO_RULES) and as the page reader's
+ * one pass reads them with their rules: glyph for glyph the same. */
+static void assert_text_as_poppler_glib(const char *pdf) {
+  g_autoptr(GError) error = NULL;
+  g_autoptr(k2x_source) glib = NULL, reader = NULL;
+  g_setenv("K2X_NO_RULES", "1", TRUE);
+  assert_int_equal(k2x_source_open(pdf, NULL, NULL, &glib, &error), K2X_OK);
+  g_unsetenv("K2X_NO_RULES");
+  assert_int_equal(k2x_source_open(pdf, NULL, NULL, &reader, &error), K2X_OK);
+  for (int i = 0; i < k2x_source_page_count(glib); i++) {
+    g_autoptr(k2x_page) a = k2x_source_read_page(glib, i, 0);
+    g_autoptr(k2x_page) b = k2x_source_read_page(reader, i, 0);
+    assert_int_equal(a->rules->len, 0);
+    assert_true(b->rules->len > 0);
+    assert_true(a->lines->len > 0);
+    assert_int_equal(a->lines->len, b->lines->len);
+    for (guint l = 0; l < a->lines->len; l++) {
+      const k2x_line *x = g_ptr_array_index(a->lines, l), *y = g_ptr_array_index(b->lines, l);
+      assert_string_equal(x->text, y->text);
+      assert_int_equal(x->glyphs->len, y->glyphs->len);
+      assert_memory_equal(x->glyphs->data, y->glyphs->data,
+                          x->glyphs->len * sizeof(k2x_glyph));
+    }
+  }
+}
+
+static void test_rules_text_as_poppler_glib(void **state) {
+  g_autofree char *drawn = write_drawn_pdf(draw_filled_grid);
+  assert_text_as_poppler_glib(drawn);
+  g_unlink(drawn);
+  for (int rotate = 0; rotate < 360; rotate += 90) {
+    g_autofree char *pdf = write_rotated_pdf(rotate);
+    assert_text_as_poppler_glib(pdf);
+    g_unlink(pdf);
+  }
+}
+
 /* Joining by the page's character size, at three sizes: a rule shorter than a character is
  * dropped; lines closer than half a character are one; a gap along a line of less than half
  * a character is bridged. */
@@ -532,6 +578,7 @@ int main(void) {
       cmocka_unit_test(test_rules_widths),
       cmocka_unit_test(test_rules_rotated_page_and_crop_box),
       cmocka_unit_test(test_rules_source_copy),
+      cmocka_unit_test(test_rules_text_as_poppler_glib),
       cmocka_unit_test(test_rules_thresholds_follow_character_size),
       cmocka_unit_test(test_rules_broken_pieces_dropped),
   };
