@@ -76,6 +76,8 @@ typedef struct {
   double pitch_apart; /* text: lines further apart than this are two rows; 0 when the page
                          does not space its rows */
   GArray *bounds;     /* k2x_row_bound */
+  k2x_layout closed;  /* text: the layout of the box ruled above and below the page's lines,
+                         which holds one row when the text finds none inside; else text */
 } k2x_row_plan;
 
 /* Chooses the strategy for a page's body lines (top to bottom, header and notes left out).

@@ -91,7 +91,7 @@ void k2x_row_plan_init(k2x_row_plan *plan, const k2x_page *page, const k2x_row_l
   plan->columns = columns;
   plan->bounds = g_array_new(FALSE, FALSE, sizeof(k2x_row_bound));
   plan->pitch_apart = 0;
-  plan->layout = K2X_LAYOUT_TEXT;
+  plan->layout = plan->closed = K2X_LAYOUT_TEXT;
   if (n == 0)
     return;
   double top = middle(&lines[0]), bottom = middle(&lines[n - 1]);
@@ -114,12 +114,15 @@ void k2x_row_plan_init(k2x_row_plan *plan, const k2x_page *page, const k2x_row_l
     inside = follows(lines, i) &&
              bound_between(plan, &lines[i - 1], &lines[i]) == all_columns(columns);
   /* Rules only at the top and foot of a page say nothing about the rows between: a table
-   * ruled under its header alone is read from its text. A box closed above and below is one
-   * row (or part of one), though. */
-  if (inside || (above && below))
+   * ruled under its header alone, or under its header and its last row (booktabs), is read
+   * from its text; so is the one row a ruled table carries onto a page, whose box the text
+   * then confirms when it finds no row inside it. */
+  if (inside)
     plan->layout = vertical_rules ? K2X_LAYOUT_GRID : K2X_LAYOUT_RULES;
   else
     plan->pitch_apart = pitch_apart(lines, n, columns);
+  if (above && below)
+    plan->closed = vertical_rules ? K2X_LAYOUT_GRID : K2X_LAYOUT_RULES;
 }
 
 void k2x_row_plan_clear(k2x_row_plan *plan) {

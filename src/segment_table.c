@@ -614,9 +614,8 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
   }
   k2x_row_plan plan;
   k2x_row_plan_init(&plan, page, rows, n, t->columns, left, right, vertical);
-  t->section->layout = MAX(t->section->layout, plan.layout);
 
-  guint all = (1u << t->columns) - 1, b = 0;
+  guint all = (1u << t->columns) - 1, b = 0, inner_starts = 0;
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
     const piece *p = g_ptr_array_index(pieces, i);
@@ -628,6 +627,7 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     }
     l->role = K2X_ROLE_CELL;
     guint starts = k2x_row_plan_starts(&plan, rows, b);
+    inner_starts += b > 0 && starts != 0;
     if (!t->row || starts == all) {
       start_row(t, page->number);
     } else if (starts) {
@@ -643,5 +643,7 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
         add_piece(t, k, l, p[k], (paragraphs[b] >> k) & 1, page);
     b++;
   }
+  k2x_layout layout = inner_starts == 0 ? MAX(plan.layout, plan.closed) : plan.layout;
+  t->section->layout = MAX(t->section->layout, layout);
   k2x_row_plan_clear(&plan);
 }

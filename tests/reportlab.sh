@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # reportlab: PDFs from a second, independent producer (ReportLab, tests/reportlab_tables.py:
-# its own wrapping, row splitting and repeated headers, in four table styles × paddings 0–6 pt
+# its own wrapping, row splitting and repeated headers, in five table styles × paddings 0–6 pt
 # × line widths 0.1–1.5 pt) convert to what the script says they hold. ReportLab is installed
 # when missing (scripts/deps.sh reportlab, as root or with sudo that asks for no password);
 # when it cannot be, the test is skipped (exit 77) with a SKIP line.

@@ -5,7 +5,7 @@ Usage: reportlab_tables.py OUTDIR
 
 Writes OUTDIR/NAME.pdf and OUTDIR/NAME.expected.json (the format of tests/compare_json.py) for
 each table style ReportLab users draw (a full GRID, LINEBELOW under every row, a line under
-the header only, no lines) with cell paddings from 0 to 6 pt and line widths from 0.1 to
+the header only, lines above and under the header and under the last row, no lines) with cell paddings from 0 to 6 pt and line widths from 0.1 to
 1.5 pt. ReportLab lays out, wraps Japanese (wordWrap CJK), splits rows across pages
 (splitInRow) and repeats the header row on each page by its own rules, which share nothing
 with tests/fixtures/gen_fixtures.c. The expected file holds what is certain from the content
@@ -74,6 +74,9 @@ STYLES = [
     ("linebelow", "rules", lambda w: [("LINEABOVE", (0, 0), (-1, 0), w, colors.black),
                                       ("LINEBELOW", (0, 0), (-1, -1), w, colors.black)], True),
     ("header-line", "text", lambda w: [("LINEBELOW", (0, 0), (-1, 0), w, colors.black)], False),
+    ("booktabs", "text", lambda w: [("LINEABOVE", (0, 0), (-1, 0), w, colors.black),
+                                    ("LINEBELOW", (0, 0), (-1, 0), w, colors.black),
+                                    ("LINEBELOW", (0, -1), (-1, -1), w, colors.black)], False),
     ("plain", "text", lambda w: [], False),
 ]
 VARIANTS = [(0, 0.25, A4, "Mincho", 10.5), (3, 1.0, B5, "Gothic", 9), (6, 0.1, A4, "Gothic", 10),

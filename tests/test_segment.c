@@ -635,6 +635,39 @@ static void test_segment_table_rows_from_spacing(void **state) {
   assert_false(has_warning(r, "table_header_missing"));
 }
 
+/* Booktabs: rules above and under the header and under the last row only. A box ruled above
+ * and below holds rows the rules do not show: they come from the text. */
+static void test_segment_table_booktabs_rows_from_text(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, "茨城県");
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  double above = y - 2;
+  tu_add_text(g, 100, y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g, 380, y, SIZE, "取組状況");
+  y += PITCH;
+  double under = y - 2;
+  cells(g, &y, "一つ目の目標", "一つ目の状況。");
+  cells(g, &y, NULL, "・その続き。");
+  cells(g, &y, "二つ目の目標", "二つ目の状況。");
+  cells(g, &y, "三つ目の目標", "三つ目の状況。");
+  double foot = y - 2;
+  list_sections(g, &y);
+  k2x_page *page = tu_page(1, g);
+  hrule(page, LEFT - 4, 530, above);
+  hrule(page, LEFT - 4, 530, under);
+  hrule(page, LEFT - 4, 530, foot);
+  k2x_page *pages[] = {page};
+  run(f, pages, 1);
+
+  const k2x_section *s = section(g_ptr_array_index(f->doc->reports, 0), 0);
+  assert_int_equal(s->layout, K2X_LAYOUT_TEXT);
+  assert_int_equal(s->rows->len, 3);
+  assert_string_equal(cell(s, 0, 1), "一つ目の状況。\n・その続き。");
+  assert_string_equal(cell(s, 2, 0), "三つ目の目標");
+}
+
 /* A rule at a page edge says nothing by itself: a row whose goal breaks off mid-sentence at
  * the foot of page 1 goes on at the head of page 2; in the second report, cells that both
  * ended open a new row on the next page. Both tables are closed at the foot and opened at
@@ -845,6 +878,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_segment_table_grid_spanning_cell, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_rows_from_spacing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_page_edge_rules, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_booktabs_rows_from_text, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_segment_indented_line_under_heading, setup,
                                       teardown),
       cmocka_unit_test(test_segment_columns_interleaved_rows),
