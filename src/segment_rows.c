@@ -73,15 +73,25 @@ static double middle(const k2x_row_line *l) {
   return (l->top + l->bottom) / 2;
 }
 
-/* The columns in which a rule lies between lines a and b. */
+static int compare_bound(gconstpointer a, gconstpointer b) {
+  return compare_double(&((const k2x_row_bound *)a)->y, &((const k2x_row_bound *)b)->y);
+}
+
+/* The columns in which a rule lies between lines a and b. The bounds are sorted by height, so
+ * a page of many rules and lines costs a search per line. */
 static guint bound_between(const k2x_row_plan *plan, const k2x_row_line *a,
                            const k2x_row_line *b) {
-  guint mask = 0;
-  for (guint j = 0; j < plan->bounds->len; j++) {
-    const k2x_row_bound *bd = &g_array_index(plan->bounds, k2x_row_bound, j);
-    if (bd->y > middle(a) && bd->y < middle(b))
-      mask |= bd->columns;
+  const k2x_row_bound *v = (const k2x_row_bound *)plan->bounds->data;
+  guint lo = 0, hi = plan->bounds->len, mask = 0;
+  while (lo < hi) {
+    guint mid = lo + (hi - lo) / 2;
+    if (v[mid].y <= middle(a))
+      lo = mid + 1;
+    else
+      hi = mid;
   }
+  for (guint j = lo; j < plan->bounds->len && v[j].y < middle(b); j++)
+    mask |= v[j].columns;
   return mask;
 }
 
@@ -110,6 +120,7 @@ void k2x_row_plan_init(k2x_row_plan *plan, const k2x_page *page, const k2x_row_l
       below |= r->y0 > bottom;
     }
   }
+  g_array_sort(plan->bounds, compare_bound);
   for (guint i = 1; i < n && !inside; i++)
     inside = follows(lines, i) &&
              bound_between(plan, &lines[i - 1], &lines[i]) == all_columns(columns);
