@@ -5,6 +5,7 @@
 # finding gets wrong (status paragraphs beside a one-line goal, two-paragraph goals, early line
 # breaks, a spanning goal, a row that goes on across a page break and one that does not);
 # each must convert to exactly what its spec describes, with the right layout.
+# With no STYLE given, one more run mixes two styles report by report.
 # Usage: table_styles.sh KAIGI2XLSX GEN_FIXTURES WORKDIR [STYLE...]
 set -uo pipefail
 bin=$1 gen=$2 work=$3
@@ -33,5 +34,22 @@ for style in $styles; do
     done
   done
 done
+# A bundle that mixes producers report by report: a grid of filled rectangles, then a rule
+# under the header only with padding (Chromium's way) in the second report.
+if [ -z "${*:-}" ]; then
+  name=mixed
+  { printf 'table-style: grid-filled\nrule-width: 0.25\ncell-padding: 0\n'
+    awk '/^report:/ { n++ } { print } /^report:/ && n == 2 {
+           print "table-style: header-rule"; print "cell-padding: 5" }' \
+      "$here/fixtures/specs/table-cases.inc"; } > "$work/$name.spec"
+  runs=$((runs + 1))
+  if "$gen" "$work/$name.spec" "$work/$name.pdf" "$work/$name.expected.json" &&
+     "$bin" -q --format json -o "$work" "$work/$name.pdf"; then
+    /usr/bin/python3 "$here/compare_json.py" "$work/$name.expected.json" "$work/$name.json" \
+      > "$work/$name.diff" || { echo "FAIL $name:"; head -5 "$work/$name.diff"; failed=1; }
+  else
+    echo "FAIL $name: generation or conversion"; failed=1
+  fi
+fi
 echo "$runs style runs, $([ $failed = 0 ] && echo all equal to their specs || echo some FAILED)"
 exit $failed
