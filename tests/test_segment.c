@@ -668,6 +668,32 @@ static void test_segment_table_booktabs_rows_from_text(void **state) {
   assert_string_equal(cell(s, 2, 0), "三つ目の目標");
 }
 
+/* A table printed without its header row: the columns are looked for in equal slices of the
+ * width, and the output says so. */
+static void test_segment_table_without_header_warns(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  header(g, &y, TRUE, "青森県");
+  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
+  g_autofree char *goal_full = chars("病院管理部門関係者等の地域移行", 20);
+  g_autofree char *status_full = chars("精神保健福祉審議会等において県の取組", 22);
+  cells(g, &y, goal_full, status_full);
+  cells(g, &y, "が促進される", "説明した");
+  cells(g, &y, "二つ目の目標", "二つ目の状況");
+  list_sections(g, &y);
+  k2x_page *pages[] = {tu_page(1, g)};
+  run(f, pages, 1);
+
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_section *s = section(r, 0);
+  assert_int_equal(s->header->len, 0);
+  assert_int_equal(s->rows->len, 2);
+  assert_string_equal(cell(s, 1, 1), "二つ目の状況");
+  assert_true(has_warning(r, "table_header_missing"));
+  assert_true(has_warning(r, "table_columns_guessed"));
+}
+
 /* A rule at a page edge says nothing by itself: a row whose goal breaks off mid-sentence at
  * the foot of page 1 goes on at the head of page 2; in the second report, cells that both
  * ended open a new row on the next page. Both tables are closed at the foot and opened at
@@ -880,6 +906,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_segment_table_page_edge_rules, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_booktabs_rows_from_text, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_without_header_warns, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_indented_line_under_heading, setup,
                                       teardown),
       cmocka_unit_test(test_segment_columns_interleaved_rows),
