@@ -1,6 +1,5 @@
 /* segment_rows: where the rows of a table page start — from the page's rules when it draws
  * them between rows, else from the text (the cells of one row start at the same height). */
-
 #include "segment.h"
 
 static int compare_double(gconstpointer a, gconstpointer b) {
