@@ -591,6 +591,40 @@ static void test_segment_table_grid_spanning_cell(void **state) {
   assert_false(has_warning(r, "table_columns_guessed"));
 }
 
+/* The reverse: a status spanning two goal boxes (rules only, no dividers) stays in the row
+ * where it starts. */
+static void test_segment_table_status_spans_goals(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  table_head(g, &y, "青森県");
+  double top = y - 2;
+  cells(g, &y, "一つ目の目標", "二つの目標に共通の状況。");
+  double b0 = y - 2;
+  cells(g, &y, "二つ目の目標", "その続き。");
+  double b1 = y - 2;
+  cells(g, &y, "三つ目の目標", "三つ目の状況");
+  double b2 = y - 2;
+  list_sections(g, &y);
+  k2x_page *page = tu_page(1, g);
+  hrule(page, LEFT - 4, 530, top);
+  hrule(page, LEFT - 4, COL2 - 4, b0); /* the goal column only: the status spans it */
+  hrule(page, LEFT - 4, 530, b1);
+  hrule(page, LEFT - 4, 530, b2);
+  k2x_page *pages[] = {page};
+  run(f, pages, 1);
+
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_section *s = section(r, 0);
+  assert_int_equal(s->layout, K2X_LAYOUT_RULES);
+  assert_int_equal(s->rows->len, 3);
+  assert_string_equal(cell(s, 0, 1), "二つの目標に共通の状況。\nその続き。");
+  assert_string_equal(cell(s, 1, 0), "二つ目の目標");
+  assert_string_equal(cell(s, 1, 1), "");
+  assert_string_equal(cell(s, 2, 1), "三つ目の状況");
+  assert_true(has_warning(r, "cell_spans_rows"));
+}
+
 /* Chromium's way: a rule under the header only, generous padding, paragraphs spaced inside
  * a cell. Paragraph spacing is not a row boundary, a status paragraph beside an empty goal
  * goes on the row, and a goal's second paragraph beside no status is no row either; the rows
@@ -902,6 +936,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_segment_title_not_inherited, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_rows_from_rules, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_grid_spanning_cell, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_status_spans_goals, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_rows_from_spacing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_page_edge_rules, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_booktabs_rows_from_text, setup,
