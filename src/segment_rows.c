@@ -27,8 +27,10 @@ static gboolean follows(const k2x_row_line *lines, guint i) {
  * (the lines inside cells), if it is clearly more than their jitter (twice their spread: a
  * line set lower by a taller fallback glyph makes one pitch short and the next long; and at
  * least a quarter point, as positions are rounded), and what lies above it includes a line
- * with text in every column, as a row's first line has. Paragraph spacing inside one cell is
- * a smaller step below it. 0 when the page does not tell rows apart by spacing. */
+ * with text in every column whose first column opens a sentence, as a row's first line has
+ * (a page that holds one row cut by page breaks has only paragraph spacing, in cells that go
+ * on). Paragraph spacing inside one cell is a smaller step below it. 0 when the page does not
+ * tell rows apart by spacing. */
 static double pitch_apart(const k2x_row_line *lines, guint n, guint columns) {
   g_autofree double *pitches = g_new(double, n);
   guint m = 0;
@@ -48,7 +50,8 @@ static double pitch_apart(const k2x_row_line *lines, guint n, guint columns) {
     return 0;
   for (guint i = 0; i < n; i++)
     if (follows(lines, i) && lines[i].top - lines[i - 1].top > at &&
-        lines[i].present == all_columns(columns) && !lines[i].refers_back)
+        lines[i].present == all_columns(columns) && !(lines[i].continues & 1) &&
+        !lines[i].refers_back)
       return at;
   return 0;
 }

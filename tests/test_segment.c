@@ -669,6 +669,42 @@ static void test_segment_table_rows_from_spacing(void **state) {
   assert_false(has_warning(r, "table_header_missing"));
 }
 
+/* A page that holds only the rest of one row cut by a page break, its status paragraphs
+ * spaced apart beside a goal that goes on: paragraph spacing there is no row's spacing. */
+static void test_segment_table_cut_row_keeps_spaced_paragraphs(void **state) {
+  fixture *f = *state;
+  g_autofree char *goal_full = chars("精神科医療機関と連携し医療従事者の理解促進と", 20);
+  g_autofree char *status_full = chars("精神科病院に対して地域との連携状況及び退院可", 22);
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  table_head(g, &y, "茨城県");
+  y += 12;
+  cells(g, &y, goal_full, status_full);
+  cells(g, &y, goal_full, status_full);
+  k2x_page *p1 = tu_page(1, g);
+  g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  y = 60;
+  const double para = 4;
+  cells(g, &y, goal_full, status_full);
+  cells(g, &y, goal_full, "な患者の把握のための調査を行った。");
+  y += para;
+  cells(g, &y, goal_full, status_full);
+  cells(g, &y, goal_full, "・研修を計画した。");
+  y += para;
+  cells(g, &y, goal_full, status_full);
+  cells(g, &y, goal_full, "・実施できなかった。");
+  cells(g, &y, "取り組みを行う。", NULL);
+  y += 12;
+  list_sections(g, &y);
+  k2x_page *pages[] = {p1, tu_page(2, g)};
+  run(f, pages, 2);
+
+  const k2x_section *s = section(g_ptr_array_index(f->doc->reports, 0), 0);
+  assert_int_equal(s->rows->len, 1);
+  const k2x_row *row = g_ptr_array_index(s->rows, 0);
+  assert_int_equal(row->page_last, 2);
+}
+
 /* Booktabs: rules above and under the header and under the last row only. A box ruled above
  * and below holds rows the rules do not show: they come from the text. */
 static void test_segment_table_booktabs_rows_from_text(void **state) {
@@ -940,6 +976,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_segment_table_rows_from_spacing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_page_edge_rules, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_booktabs_rows_from_text, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_cut_row_keeps_spaced_paragraphs, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_segment_table_without_header_warns, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_indented_line_under_heading, setup,
