@@ -2,6 +2,7 @@
 # Installs the Debian packages kaigi2xlsx needs to build, run and test, when any is missing.
 # Usage: scripts/deps.sh [run|test|office|fuzz|bench]   (test adds what the test suite needs;
 # office only LibreOffice Calc, which the optional xlsx_office test opens every workbook with;
+# reportlab only ReportLab, the second producer of the reportlab test's PDFs;
 # fuzz adds clang with libFuzzer and llvm-symbolizer for scripts/fuzz.sh; bench the tools
 # scripts/bench.sh compares with: pdftotext, mutool, pdf2txt, and GNU time)
 set -euo pipefail
@@ -13,6 +14,7 @@ packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
 case "${1:-run}" in
   test) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind) ;;
   office) packages=(libreoffice-calc-nogui) ;;
+  reportlab) packages=(python3-reportlab) ;;
   fuzz) packages+=(clang libclang-rt-dev llvm) ;;
   bench) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl mupdf-tools
                     python3-pdfminer time) ;;

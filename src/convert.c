@@ -201,6 +201,10 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     k2x_clean_page(cur, prev, next, options->profile, options->regions);
     if (cur->lines->len > 0)
       with_text++;
+    else if (cur->unreadable)
+      k2x_doc_add_warning(doc, "page_unreadable", cur->number,
+                          "page %d could not be read from the PDF; its content is missing",
+                          cur->number);
     else if (cur->dropped)
       k2x_doc_add_warning(doc, "page_too_large", cur->number,
                           "page %d skipped: %u characters, over the limit of %u", cur->number,

@@ -533,7 +533,9 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
     if (!(pp = poppler_document_get_page(source->doc, index))) {
       if (pieces)
         g_array_unref(pieces);
-      return k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
+      k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
+      page->unreadable = TRUE;
+      return page;
     }
     poppler_page_get_size(pp, &w, &h);
     text = glib_text(pp, boxes, max_glyphs);

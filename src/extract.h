@@ -60,6 +60,7 @@ typedef struct {
   guint dropped;      /* characters of a page over the glyph limit, which was then skipped */
   guint rules_dropped; /* path pieces of a page that draws more than the glyph limit of them:
                           its rules were not read */
+  gboolean unreadable; /* poppler could not return the page: it comes back empty */
 } k2x_page;
 
 /* Builds a page from glyphs in any order: groups them into lines by vertical overlap, orders
