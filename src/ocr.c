@@ -1,0 +1,393 @@
+/* ocr: page images → glyphs and rules, with Tesseract (C API) and leptonica. */
+#include "ocr.h"
+
+#include <cairo.h>
+#include <dlfcn.h>
+#include <leptonica/allheaders.h>
+#include <math.h>
+#include <poppler.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tesseract/capi.h>
+#include <tesseract/version.h>
+
+#include "error.h"
+#include "text.h"
+
+/* A page is rendered into at most this many pixels (A2 at 300 dpi): a hostile page size
+ * lowers the resolution instead of taking gigabytes. */
+#define MAX_PIXELS 36000000.0
+/* A tilt smaller than this (degrees) is left alone: turning the image blurs it more than the
+ * tilt hurts. */
+#define SKEW_MIN 0.05
+/* leptonica's confidence in a skew it found; below it the page has too few lines to tell. */
+#define SKEW_CONFIDENCE_MIN 2.5
+/* A line in the image at least this long (points) is a rule: longer than any stroke of a
+ * character. And at most this thick: a filled area is no rule. */
+#define RULE_LENGTH_MIN 36.0
+#define RULE_WIDTH_MAX 3.0
+/* Grey levels darker than this are ink when looking for rules. */
+#define INK_THRESHOLD 160
+
+/* Tesseract is loaded when OCR is first wanted, not linked. Its LSTM runs OpenMP teams of four
+ * threads per text line: next to our page threads they only fight for the cores (a page took
+ * 10 s of wall time instead of 1.8 on two cores). libgomp reads OMP_THREAD_LIMIT once, when
+ * it is loaded, so the limit must be in the environment before: a linked libtesseract would
+ * bring libgomp in before main. A limit the user set stays. */
+#define TESS_CALLS(X)                                                                          \
+  X(TessBaseAPICreate) X(TessBaseAPIDelete) X(TessBaseAPIInit4) X(TessBaseAPIEnd)              \
+  X(TessBaseAPISetPageSegMode) X(TessBaseAPISetImage2) X(TessBaseAPISetSourceResolution)       \
+  X(TessBaseAPISetRectangle) X(TessBaseAPIRecognize) X(TessBaseAPIClear)                       \
+  X(TessBaseAPIGetIterator) X(TessResultIteratorGetPageIterator)                               \
+  X(TessPageIteratorIsAtBeginningOf) X(TessPageIteratorBoundingBox)                            \
+  X(TessResultIteratorGetUTF8Text) X(TessResultIteratorConfidence) X(TessResultIteratorNext)  \
+  X(TessResultIteratorDelete) X(TessDeleteText)
+
+typedef struct {
+#define TESS_FIELD(name) __typeof__(name) *name;
+  TESS_CALLS(TESS_FIELD)
+#undef TESS_FIELD
+} tess_calls;
+
+/* Set once (k2x_ocr_load), read only after. */
+static tess_calls tess;
+
+#define TESS_LIBRARY "libtesseract.so." G_STRINGIFY(TESSERACT_MAJOR_VERSION)
+
+static gpointer load_tesseract(gpointer data) {
+  (void)data;
+  setenv("OMP_THREAD_LIMIT", "1", 0);
+  void *lib = dlopen(TESS_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+  if (!lib)
+    return g_strdup_printf("cannot load Tesseract (install libtesseract%d): %s",
+                           TESSERACT_MAJOR_VERSION, dlerror());
+#define TESS_LOOKUP(name)                                                                      \
+  if (!(tess.name = (__typeof__(name) *)dlsym(lib, #name)))                                    \
+    return g_strdup_printf("%s has no %s", TESS_LIBRARY, #name);
+  TESS_CALLS(TESS_LOOKUP)
+#undef TESS_LOOKUP
+  return NULL;
+}
+
+const char *k2x_ocr_load(void) {
+  static GOnce once = G_ONCE_INIT;
+  return g_once(&once, load_tesseract, NULL);
+}
+
+struct k2x_ocr {
+  TessBaseAPI *api;
+  int dpi;
+};
+
+gboolean k2x_ocr_mode_from_name(const char *name, k2x_ocr_mode *mode) {
+  static const char *const names[] = {[K2X_OCR_AUTO] = "auto", [K2X_OCR_ALWAYS] = "always",
+                                      [K2X_OCR_NEVER] = "never"};
+  for (guint i = 0; i < G_N_ELEMENTS(names); i++)
+    if (g_ascii_strcasecmp(name, names[i]) == 0) {
+      *mode = (k2x_ocr_mode)i;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+k2x_ocr *k2x_ocr_new(const k2x_ocr_options *options, GError **error) {
+  const char *lang = options && options->lang ? options->lang : K2X_OCR_LANG;
+  const char *unloaded = k2x_ocr_load();
+  if (unloaded) {
+    g_set_error(error, K2X_ERROR, K2X_ERR_DATA, "%s", unloaded);
+    return NULL;
+  }
+  /* leptonica reports through stderr, which is the CLI's; its failures show in our errors. */
+  setMsgSeverity(L_SEVERITY_NONE);
+  TessBaseAPI *api = tess.TessBaseAPICreate();
+  /* Tesseract's progress notes ("Detected 375 diacritics") go nowhere. */
+  char *names[] = {"debug_file"}, *values[] = {"/dev/null"};
+  if (tess.TessBaseAPIInit4(api, NULL, lang, OEM_DEFAULT, NULL, 0, names, values, 1, FALSE) != 0) {
+    tess.TessBaseAPIDelete(api);
+    g_set_error(error, K2X_ERROR, K2X_ERR_DATA,
+                "Tesseract cannot load language \"%s\" (install tesseract-ocr-%s)", lang, lang);
+    return NULL;
+  }
+  tess.TessBaseAPISetPageSegMode(api, PSM_AUTO);
+  k2x_ocr *ocr = g_new0(k2x_ocr, 1);
+  ocr->api = api;
+  ocr->dpi = options && options->dpi > 0 ? options->dpi : K2X_OCR_DPI;
+  return ocr;
+}
+
+void k2x_ocr_free(k2x_ocr *ocr) {
+  if (!ocr)
+    return;
+  tess.TessBaseAPIEnd(ocr->api);
+  tess.TessBaseAPIDelete(ocr->api);
+  g_free(ocr);
+}
+
+/* The page rendered in grey at dpi (lowered for a huge page; *dpi says what was used). */
+static PIX *render_grey(PopplerPage *pp, double width, double height, double *dpi,
+                        GError **error) {
+  double pixels = width * height * (*dpi / 72) * (*dpi / 72);
+  if (pixels > MAX_PIXELS)
+    *dpi *= sqrt(MAX_PIXELS / pixels);
+  int w = (int)ceil(width * *dpi / 72), h = (int)ceil(height * *dpi / 72);
+  if (!(width > 0 && height > 0) || w < 1 || h < 1) {
+    g_set_error(error, K2X_ERROR, K2X_ERR_PDF, "the page has no size to render");
+    return NULL;
+  }
+  cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+  if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+    g_set_error(error, K2X_ERROR, K2X_ERR_PDF, "cannot render the page: %s",
+                cairo_status_to_string(cairo_surface_status(s)));
+    cairo_surface_destroy(s);
+    return NULL;
+  }
+  cairo_t *cr = cairo_create(s);
+  cairo_set_source_rgb(cr, 1, 1, 1);
+  cairo_paint(cr);
+  cairo_scale(cr, *dpi / 72, *dpi / 72);
+  poppler_page_render(pp, cr);
+  cairo_destroy(cr);
+  cairo_surface_flush(s);
+
+  PIX *pix = pixCreate(w, h, 8);
+  const unsigned char *data = cairo_image_surface_get_data(s);
+  int stride = cairo_image_surface_get_stride(s);
+  l_uint32 *out = pixGetData(pix);
+  int wpl = pixGetWpl(pix);
+  for (int y = 0; y < h; y++) {
+    const guint32 *row = (const guint32 *)(data + (gsize)y * stride);
+    l_uint32 *line = out + (gsize)y * wpl;
+    for (int x = 0; x < w; x++) {
+      guint32 p = row[x];
+      /* ITU-R BT.601 luma, in integers. */
+      guint32 grey = (((p >> 16) & 0xff) * 77 + ((p >> 8) & 0xff) * 150 + (p & 0xff) * 29) >> 8;
+      SET_DATA_BYTE(line, x, grey);
+    }
+  }
+  cairo_surface_destroy(s);
+  pixSetResolution(pix, (l_int32)lround(*dpi), (l_int32)lround(*dpi));
+  return pix;
+}
+
+/* Levels a tilted scan; returns the image to read (pix itself when level) and the angle. */
+static PIX *deskew(PIX *pix, double *angle) {
+  *angle = 0;
+  PIX *bin = pixConvertTo1(pix, INK_THRESHOLD);
+  l_float32 a = 0, conf = 0;
+  l_int32 failed = bin ? pixFindSkew(bin, &a, &conf) : 1;
+  pixDestroy(&bin);
+  if (failed || conf < SKEW_CONFIDENCE_MIN || fabsf(a) < SKEW_MIN)
+    return pix;
+  PIX *level = pixRotate(pix, a * (l_float32)(G_PI / 180), L_ROTATE_AREA_MAP,
+                         L_BRING_IN_WHITE, 0, 0);
+  if (!level)
+    return pix;
+  *angle = a;
+  return level;
+}
+
+static int compare_rules(gconstpointer a, gconstpointer b) {
+  const k2x_rule *x = a, *y = b;
+  if (x->dir != y->dir)
+    return x->dir < y->dir ? -1 : 1;
+  double p = x->dir == K2X_RULE_HORIZONTAL ? x->y0 : x->x0;
+  double q = y->dir == K2X_RULE_HORIZONTAL ? y->y0 : y->x0;
+  return p < q ? -1 : p > q;
+}
+
+/* The long lines of bin in one direction (morphological opening with a line as long as the
+ * shortest rule, as Camelot's lattice does on rendered pages), appended to rules in points;
+ * *mask gets what they cover, to be erased before the characters are read. */
+static void find_rules_dir(PIX *bin, k2x_rule_dir dir, double scale, GArray *rules,
+                           PIX **mask) {
+  int length = (int)ceil(RULE_LENGTH_MIN / scale);
+  gboolean horizontal = dir == K2X_RULE_HORIZONTAL;
+  PIX *lines = pixOpenBrick(NULL, bin, horizontal ? length : 1, horizontal ? 1 : length);
+  if (!lines)
+    return;
+  BOXA *boxes = pixConnCompBB(lines, 8);
+  int n = boxes ? boxaGetCount(boxes) : 0;
+  for (int i = 0; i < n; i++) {
+    l_int32 x, y, w, h;
+    boxaGetBoxGeometry(boxes, i, &x, &y, &w, &h);
+    double len = (horizontal ? w : h) * scale, thick = (horizontal ? h : w) * scale;
+    /* A line a little off level still comes out whole, one pixel step thicker per few
+     * hundred pixels: the thickness allowed grows with the length by the skew left. */
+    if (len < RULE_LENGTH_MIN || thick > RULE_WIDTH_MAX + len * 0.005)
+      continue;
+    k2x_rule r = {dir, 0, 0, 0, 0, 0};
+    if (horizontal) {
+      r.x0 = x * scale;
+      r.x1 = (x + w) * scale;
+      r.y0 = r.y1 = (y + h / 2.0) * scale;
+      r.width = MIN(thick, RULE_WIDTH_MAX);
+    } else {
+      r.y0 = y * scale;
+      r.y1 = (y + h) * scale;
+      r.x0 = r.x1 = (x + w / 2.0) * scale;
+      r.width = MIN(thick, RULE_WIDTH_MAX);
+    }
+    g_array_append_val(rules, r);
+  }
+  boxaDestroy(&boxes);
+  if (*mask)
+    pixOr(*mask, *mask, lines);
+  else
+    *mask = pixClone(lines);
+  pixDestroy(&lines);
+}
+
+/* Finds the page's rules in pix and paints them white there. */
+static void find_rules(PIX *pix, double scale, GArray *rules) {
+  PIX *bin = pixConvertTo1(pix, INK_THRESHOLD);
+  if (!bin)
+    return;
+  PIX *mask = NULL;
+  find_rules_dir(bin, K2X_RULE_HORIZONTAL, scale, rules, &mask);
+  find_rules_dir(bin, K2X_RULE_VERTICAL, scale, rules, &mask);
+  pixDestroy(&bin);
+  if (mask) {
+    /* The anti-aliased fringe of a line goes too, or it reads as 一 or |. */
+    PIX *wide = pixDilateBrick(NULL, mask, 5, 5);
+    if (wide)
+      pixSetMasked(pix, wide, 255);
+    pixDestroy(&wide);
+    pixDestroy(&mask);
+  }
+  g_array_sort(rules, compare_rules);
+}
+
+/* One character as Tesseract read it: its ink box in pixels. */
+typedef struct {
+  gunichar c;
+  int x0, y0, x1, y1;
+  float conf;
+  gboolean word_start; /* Tesseract starts a word here */
+} symbol;
+
+static gboolean is_alnum(gunichar c) {
+  return c < 0x80 && g_ascii_isalnum((char)c);
+}
+
+/* Turns one text line's symbols into glyphs. Tesseract boxes the ink, and its LSTM engine
+ * places the boxes only roughly, where a text layer boxes the character's cell, which abuts
+ * the next one: so a Japanese character gets its cell back, an em wide around its ink, and a
+ * gap of less than an em closes, but between two Latin words (letters or digits on both
+ * sides of a word break Tesseract saw). Spaces and runs then come from the geometry as on a
+ * text page. Every glyph gets the line's height band, as a text layer's font box. */
+static void add_line(GArray *glyphs, const symbol *sym, guint n, const int line[4],
+                     double scale) {
+  /* The ink of a kanji fills about nine tenths of its em, and sets the line's height. */
+  double em = MAX(line[3] - line[1], 1) / 0.9;
+  guint first = glyphs->len;
+  for (guint i = 0; i < n; i++) {
+    const symbol *s = &sym[i];
+    double x0 = s->x0, x1 = s->x1;
+    if (k2x_text_is_wide(s->c) && x1 - x0 < em) {
+      double mid = (x0 + x1) / 2;
+      x0 = mid - em / 2;
+      x1 = mid + em / 2;
+    }
+    k2x_glyph g = {k2x_text_canonical_char(s->c), (float)x0, (float)MIN(line[1], s->y0),
+                   (float)x1, (float)MAX(line[3], s->y1), (float)em, s->conf};
+    g_array_append_val(glyphs, g);
+  }
+  for (guint i = first + 1; i < glyphs->len; i++) {
+    k2x_glyph *a = &g_array_index(glyphs, k2x_glyph, i - 1);
+    k2x_glyph *b = &g_array_index(glyphs, k2x_glyph, i);
+    double gap = b->x0 - a->x1;
+    gboolean words = sym[i - first].word_start && is_alnum(a->c) && is_alnum(b->c);
+    if (!words && gap > 0 && gap < em)
+      a->x1 = b->x0 = (float)(a->x1 + gap / 2);
+  }
+  for (guint i = first; i < glyphs->len; i++) {
+    k2x_glyph *g = &g_array_index(glyphs, k2x_glyph, i);
+    g->x0 = (float)(g->x0 * scale);
+    g->x1 = (float)(g->x1 * scale);
+    g->y0 = (float)(g->y0 * scale);
+    g->y1 = (float)(g->y1 * scale);
+    g->size = (float)(g->size * scale);
+  }
+}
+
+/* Appends the characters of one Tesseract symbol (mostly one) to sym, splitting its box. */
+static void add_symbol(GArray *sym, const char *text, const int box[4], float conf,
+                       gboolean word_start) {
+  glong n = g_utf8_strlen(text, -1), k = 0;
+  double width = (double)(box[2] - box[0]) / MAX(n, 1);
+  for (const char *p = text; *p; p = g_utf8_next_char(p), k++) {
+    gunichar c = g_utf8_get_char(p);
+    if (g_unichar_isspace(c) || !g_unichar_isprint(c))
+      continue;
+    symbol s = {c, (int)(box[0] + k * width), box[1], (int)(box[0] + (k + 1) * width), box[3],
+                conf, word_start && k == 0};
+    g_array_append_val(sym, s);
+  }
+}
+
+/* The characters Tesseract read, in page points. */
+static GArray *read_glyphs(TessBaseAPI *api, double scale) {
+  GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  TessResultIterator *it = tess.TessBaseAPIGetIterator(api);
+  if (!it)
+    return glyphs;
+  TessPageIterator *pit = tess.TessResultIteratorGetPageIterator(it);
+  g_autoptr(GArray) sym = g_array_new(FALSE, FALSE, sizeof(symbol));
+  int line[4] = {0, 0, 0, 0};
+  do {
+    if (tess.TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
+      add_line(glyphs, (const symbol *)sym->data, sym->len, line, scale);
+      g_array_set_size(sym, 0);
+      tess.TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &line[0], &line[1], &line[2], &line[3]);
+    }
+    char *text = tess.TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
+    int box[4];
+    if (text && tess.TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &box[0], &box[1], &box[2], &box[3]))
+      add_symbol(sym, text, box, tess.TessResultIteratorConfidence(it, RIL_SYMBOL) / 100,
+                 tess.TessPageIteratorIsAtBeginningOf(pit, RIL_WORD));
+    tess.TessDeleteText(text);
+  } while (tess.TessResultIteratorNext(it, RIL_SYMBOL));
+  add_line(glyphs, (const symbol *)sym->data, sym->len, line, scale);
+  tess.TessResultIteratorDelete(it);
+  return glyphs;
+}
+
+k2x_page *k2x_ocr_read_page(k2x_ocr *ocr, PopplerPage *pp, int number, GError **error) {
+  double width = 0, height = 0, dpi = ocr->dpi;
+  poppler_page_get_size(pp, &width, &height);
+  PIX *pix = render_grey(pp, width, height, &dpi, error);
+  if (!pix)
+    return NULL;
+  double angle = 0;
+  PIX *level = deskew(pix, &angle);
+  if (level != pix)
+    pixDestroy(&pix);
+  double scale = 72 / dpi;
+  GArray *rules = g_array_new(FALSE, FALSE, sizeof(k2x_rule));
+  find_rules(level, scale, rules);
+
+  tess.TessBaseAPISetImage2(ocr->api, level);
+  tess.TessBaseAPISetSourceResolution(ocr->api, (int)lround(dpi));
+  gboolean read = tess.TessBaseAPIRecognize(ocr->api, NULL) == 0;
+  GArray *glyphs = read ? read_glyphs(ocr->api, scale) : NULL;
+  /* Tesseract keeps its own copies until the next page; clearing frees them now. */
+  tess.TessBaseAPIClear(ocr->api);
+  pixDestroy(&level);
+  if (!read) {
+    g_array_unref(rules);
+    g_set_error(error, K2X_ERROR, K2X_ERR_PDF, "Tesseract could not read the page image");
+    return NULL;
+  }
+
+  double sum = 0;
+  for (guint i = 0; i < glyphs->len; i++)
+    sum += g_array_index(glyphs, k2x_glyph, i).conf;
+  double mean = glyphs->len ? sum / glyphs->len : 0;
+  k2x_page *page = k2x_page_new_from_glyphs(number, width, height, glyphs);
+  g_array_unref(page->rules);
+  page->rules = rules;
+  page->ocr = TRUE;
+  page->ocr_confidence = mean;
+  page->ocr_skew = angle;
+  return page;
+}
