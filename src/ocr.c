@@ -26,6 +26,10 @@
  * character. And at most this thick: a filled area is no rule. */
 #define RULE_LENGTH_MIN 36.0
 #define RULE_WIDTH_MAX 3.0
+/* Patches of ink the page layout passed over that are read on their own, at most, and the
+ * confidence they must be read with. */
+#define MISSED_MAX 40
+#define MISSED_CONFIDENCE_MIN 0.6
 /* Grey levels darker than this are ink when looking for rules. */
 #define INK_THRESHOLD 160
 
@@ -186,6 +190,11 @@ static PIX *deskew(PIX *pix, double *angle) {
   return level;
 }
 
+static int compare_float(gconstpointer a, gconstpointer b) {
+  float x = *(const float *)a, y = *(const float *)b;
+  return x < y ? -1 : x > y;
+}
+
 static int compare_rules(gconstpointer a, gconstpointer b) {
   const k2x_rule *x = a, *y = b;
   if (x->dir != y->dir)
@@ -265,6 +274,12 @@ typedef struct {
   gboolean word_start; /* Tesseract starts a word here */
 } symbol;
 
+/* A text line as Tesseract found it: symbols [start, end), its top and bottom. */
+typedef struct {
+  guint start, end;
+  int top, bottom; /* pixels */
+} text_line;
+
 static gboolean is_alnum(gunichar c) {
   return c < 0x80 && g_ascii_isalnum((char)c);
 }
@@ -274,13 +289,14 @@ static gboolean is_alnum(gunichar c) {
  * the next one: so a Japanese character gets its cell back, an em wide around its ink, and a
  * gap of less than an em closes, but between two Latin words (letters or digits on both
  * sides of a word break Tesseract saw). Spaces and runs then come from the geometry as on a
- * text page. Every glyph gets the line's height band, as a text layer's font box. */
-static void add_line(GArray *glyphs, const symbol *sym, guint n, const int line[4],
-                     double scale) {
+ * text page. Every glyph gets the line's height band, as a text layer's font box. (A band
+ * from Tesseract's baseline and one size for the lines of a page stood less on a grid.) */
+static void add_line(GArray *glyphs, const symbol *sym, const text_line *tl, double scale) {
   /* The ink of a kanji fills about nine tenths of its em, and sets the line's height. */
-  double em = MAX(line[3] - line[1], 1) / 0.9;
+  double em = MAX(tl->bottom - tl->top, 1) / 0.9;
+  double top = tl->top, bottom = tl->bottom;
   guint first = glyphs->len;
-  for (guint i = 0; i < n; i++) {
+  for (guint i = tl->start; i < tl->end; i++) {
     const symbol *s = &sym[i];
     double x0 = s->x0, x1 = s->x1;
     if (k2x_text_is_wide(s->c) && x1 - x0 < em) {
@@ -288,15 +304,15 @@ static void add_line(GArray *glyphs, const symbol *sym, guint n, const int line[
       x0 = mid - em / 2;
       x1 = mid + em / 2;
     }
-    k2x_glyph g = {k2x_text_canonical_char(s->c), (float)x0, (float)MIN(line[1], s->y0),
-                   (float)x1, (float)MAX(line[3], s->y1), (float)em, s->conf};
+    k2x_glyph g = {k2x_text_canonical_char(s->c), (float)x0, (float)top, (float)x1,
+                   (float)bottom, (float)em, s->conf};
     g_array_append_val(glyphs, g);
   }
   for (guint i = first + 1; i < glyphs->len; i++) {
     k2x_glyph *a = &g_array_index(glyphs, k2x_glyph, i - 1);
     k2x_glyph *b = &g_array_index(glyphs, k2x_glyph, i);
     double gap = b->x0 - a->x1;
-    gboolean words = sym[i - first].word_start && is_alnum(a->c) && is_alnum(b->c);
+    gboolean words = sym[tl->start + i - first].word_start && is_alnum(a->c) && is_alnum(b->c);
     if (!words && gap > 0 && gap < em)
       a->x1 = b->x0 = (float)(a->x1 + gap / 2);
   }
@@ -333,23 +349,82 @@ static GArray *read_glyphs(TessBaseAPI *api, double scale) {
     return glyphs;
   TessPageIterator *pit = tess.TessResultIteratorGetPageIterator(it);
   g_autoptr(GArray) sym = g_array_new(FALSE, FALSE, sizeof(symbol));
-  int line[4] = {0, 0, 0, 0};
+  g_autoptr(GArray) lines = g_array_new(FALSE, FALSE, sizeof(text_line));
   do {
     if (tess.TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE)) {
-      add_line(glyphs, (const symbol *)sym->data, sym->len, line, scale);
-      g_array_set_size(sym, 0);
-      tess.TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &line[0], &line[1], &line[2], &line[3]);
+      int b[4];
+      tess.TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &b[0], &b[1], &b[2], &b[3]);
+      text_line tl = {sym->len, sym->len, b[1], b[3]};
+      g_array_append_val(lines, tl);
     }
     char *text = tess.TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
     int box[4];
-    if (text && tess.TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &box[0], &box[1], &box[2], &box[3]))
+    if (text && lines->len &&
+        tess.TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &box[0], &box[1], &box[2], &box[3])) {
       add_symbol(sym, text, box, tess.TessResultIteratorConfidence(it, RIL_SYMBOL) / 100,
                  tess.TessPageIteratorIsAtBeginningOf(pit, RIL_WORD));
+      g_array_index(lines, text_line, lines->len - 1).end = sym->len;
+    }
     tess.TessDeleteText(text);
   } while (tess.TessResultIteratorNext(it, RIL_SYMBOL));
-  add_line(glyphs, (const symbol *)sym->data, sym->len, line, scale);
   tess.TessResultIteratorDelete(it);
+  for (guint i = 0; i < lines->len; i++)
+    add_line(glyphs, (const symbol *)sym->data, &g_array_index(lines, text_line, i), scale);
   return glyphs;
+}
+
+/* The mean confidence of glyphs [from, len). */
+static double mean_confidence(const GArray *glyphs, guint from) {
+  double sum = 0;
+  for (guint i = from; i < glyphs->len; i++)
+    sum += g_array_index(glyphs, k2x_glyph, i).conf;
+  return glyphs->len > from ? sum / (glyphs->len - from) : 0;
+}
+
+/* Text that Tesseract's page layout passed over — a line standing alone, as a region label in
+ * a corner can — is ink that no glyph covers: each such patch, if as tall as text, is read
+ * on its own, and kept when read with some confidence (a speck or a stamp is not). */
+static void read_missed(TessBaseAPI *api, PIX *pix, double scale, GArray *glyphs) {
+  PIX *bin = pixConvertTo1(pix, INK_THRESHOLD);
+  if (!bin)
+    return;
+  g_autoptr(GArray) ems = g_array_new(FALSE, FALSE, sizeof(float));
+  for (guint i = 0; i < glyphs->len; i++) {
+    const k2x_glyph *g = &g_array_index(glyphs, k2x_glyph, i);
+    float em = (float)(g->size / scale);
+    g_array_append_val(ems, em);
+    BOX *b = boxCreate((l_int32)(g->x0 / scale - em / 4), (l_int32)(g->y0 / scale - em / 4),
+                       (l_int32)((g->x1 - g->x0) / scale + em / 2),
+                       (l_int32)((g->y1 - g->y0) / scale + em / 2));
+    pixClearInRect(bin, b);
+    boxDestroy(&b);
+  }
+  /* Characters of one line touch once widened by half the usual size. */
+  g_array_sort(ems, compare_float);
+  double em = ems->len ? g_array_index(ems, float, ems->len / 2) : 10 / scale;
+  PIX *joined = pixDilateBrick(NULL, bin, (l_int32)(em / 2) | 1, 3);
+  pixDestroy(&bin);
+  BOXA *patches = joined ? pixConnCompBB(joined, 8) : NULL;
+  pixDestroy(&joined);
+  int n = patches ? boxaGetCount(patches) : 0;
+  for (int i = 0, tried = 0; i < n && tried < MISSED_MAX; i++) {
+    l_int32 x, y, w, h;
+    boxaGetBoxGeometry(patches, i, &x, &y, &w, &h);
+    if (h < em / 2 || h > 3 * em || w < em)
+      continue;
+    tried++;
+    tess.TessBaseAPISetPageSegMode(api, PSM_SINGLE_BLOCK);
+    tess.TessBaseAPISetRectangle(api, x, y, w, h);
+    guint before = glyphs->len;
+    if (tess.TessBaseAPIRecognize(api, NULL) == 0) {
+      g_autoptr(GArray) more = read_glyphs(api, scale);
+      g_array_append_vals(glyphs, more->data, more->len);
+    }
+    if (mean_confidence(glyphs, before) < MISSED_CONFIDENCE_MIN)
+      g_array_set_size(glyphs, before);
+  }
+  boxaDestroy(&patches);
+  tess.TessBaseAPISetPageSegMode(api, PSM_AUTO);
 }
 
 k2x_page *k2x_ocr_read_page(k2x_ocr *ocr, PopplerPage *pp, int number, GError **error) {
@@ -370,6 +445,8 @@ k2x_page *k2x_ocr_read_page(k2x_ocr *ocr, PopplerPage *pp, int number, GError **
   tess.TessBaseAPISetSourceResolution(ocr->api, (int)lround(dpi));
   gboolean read = tess.TessBaseAPIRecognize(ocr->api, NULL) == 0;
   GArray *glyphs = read ? read_glyphs(ocr->api, scale) : NULL;
+  if (read)
+    read_missed(ocr->api, level, scale, glyphs);
   /* Tesseract keeps its own copies until the next page; clearing frees them now. */
   tess.TessBaseAPIClear(ocr->api);
   pixDestroy(&level);
@@ -379,10 +456,7 @@ k2x_page *k2x_ocr_read_page(k2x_ocr *ocr, PopplerPage *pp, int number, GError **
     return NULL;
   }
 
-  double sum = 0;
-  for (guint i = 0; i < glyphs->len; i++)
-    sum += g_array_index(glyphs, k2x_glyph, i).conf;
-  double mean = glyphs->len ? sum / glyphs->len : 0;
+  double mean = mean_confidence(glyphs, 0);
   k2x_page *page = k2x_page_new_from_glyphs(number, width, height, glyphs);
   g_array_unref(page->rules);
   page->rules = rules;
