@@ -537,10 +537,14 @@ static guint align_template(const gunichar *tpl, glong m, const gunichar *text, 
 char *k2x_profile_correct_heading(const k2x_profile *profile, const char *printed) {
   if (k2x_profile_match_heading(profile, printed, NULL, NULL))
     return NULL;
+  /* Only a numbered line: the number is what tells a heading from a line that quotes one,
+   * as a table's header row does. */
   gint end = 0;
   g_autoptr(GMatchInfo) mi = NULL;
-  if (k2x_profile_pattern_match(profile->number, printed, 0, 0, &mi))
+  if (may_have_number(printed) && k2x_profile_pattern_match(profile->number, printed, 0, 0, &mi))
     g_match_info_fetch_pos(mi, 0, NULL, &end);
+  if (end == 0)
+    return NULL;
   /* An item's marker is no slip: a bullet that reads like a heading is an item. */
   if (profile->item_marker && k2x_profile_marker_length(profile, printed + end, NULL) > 0)
     return NULL;

@@ -46,7 +46,7 @@ const k2x_profile_section *k2x_profile_match_heading(const k2x_profile *profile,
                                                      const char *printed, const char *norm,
                                                      char **heading);
 
-/* A line read by OCR that would be a section heading but for a slip or two (bounded edit
+/* A numbered line read by OCR that would be a section heading but for a slip or two (bounded edit
  * distance, k2x_text_slips_allowed, over the heading pattern's literal characters): the line
  * with the heading's characters, its number as read; NULL when it is a heading already or
  * none. Caller frees. */

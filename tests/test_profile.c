@@ -112,7 +112,9 @@ static void test_profile_correct_heading_leaves_other_lines(void **state) {
    * that starts like one. */
   check_heading_fix(p, "2.支授事某の戌果", NULL);
   check_heading_fix(p, "・支援事業の成呆", NULL);
-  check_heading_fix(p, "支援事業の成果について報告する", NULL);
+  check_heading_fix(p, "3.支援事業の成果について報告する", NULL);
+  /* Unnumbered, as a table's header row that quotes the heading. */
+  check_heading_fix(p, "令和2年度の達成目標取組状況", NULL);
   check_heading_fix(p, "", NULL);
 }
 
