@@ -26,6 +26,9 @@
  * character. And at most this thick: a filled area is no rule. */
 #define RULE_LENGTH_MIN 36.0
 #define RULE_WIDTH_MAX 3.0
+/* Gaps between characters narrower than this many ems are the LSTM's imprecise boxes, not
+ * white space; a table's columns stand further apart (twice a cell's padding at least). */
+#define JOIN_GAP 0.6
 /* Patches of ink the page layout passed over that are read on their own, at most, and the
  * confidence they must be read with. */
 #define MISSED_MAX 40
@@ -287,11 +290,22 @@ static gboolean is_alnum(gunichar c) {
 /* Turns one text line's symbols into glyphs. Tesseract boxes the ink, and its LSTM engine
  * places the boxes only roughly, where a text layer boxes the character's cell, which abuts
  * the next one: so a Japanese character gets its cell back, an em wide around its ink, and a
- * gap of less than an em closes, but between two Latin words (letters or digits on both
- * sides of a word break Tesseract saw). Spaces and runs then come from the geometry as on a
+ * gap of less than JOIN_GAP ems closes, but between two Latin words (letters or digits on
+ * both sides of a word break Tesseract saw) and across a vertical rule (table columns). Spaces and runs then come from the geometry as on a
  * text page. Every glyph gets the line's height band, as a text layer's font box. (A band
  * from Tesseract's baseline and one size for the lines of a page stood less on a grid.) */
-static void add_line(GArray *glyphs, const symbol *sym, const text_line *tl, double scale) {
+/* Whether a vertical rule stands between x0 and x1 (points) across the band y0..y1. */
+static gboolean rule_between(const GArray *rules, double x0, double x1, double y0, double y1) {
+  for (guint i = 0; i < rules->len; i++) {
+    const k2x_rule *r = &g_array_index(rules, k2x_rule, i);
+    if (r->dir == K2X_RULE_VERTICAL && r->x0 > x0 && r->x0 < x1 && r->y0 < y1 && r->y1 > y0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static void add_line(GArray *glyphs, const symbol *sym, const text_line *tl, double scale,
+                     const GArray *rules) {
   /* The ink of a kanji fills about nine tenths of its em, and sets the line's height. */
   double em = MAX(tl->bottom - tl->top, 1) / 0.9;
   double top = tl->top, bottom = tl->bottom;
@@ -313,7 +327,8 @@ static void add_line(GArray *glyphs, const symbol *sym, const text_line *tl, dou
     k2x_glyph *b = &g_array_index(glyphs, k2x_glyph, i);
     double gap = b->x0 - a->x1;
     gboolean words = sym[tl->start + i - first].word_start && is_alnum(a->c) && is_alnum(b->c);
-    if (!words && gap > 0 && gap < em)
+    if (!words && gap > 0 && gap < JOIN_GAP * em &&
+        !rule_between(rules, a->x1 * scale, b->x0 * scale, top * scale, bottom * scale))
       a->x1 = b->x0 = (float)(a->x1 + gap / 2);
   }
   for (guint i = first; i < glyphs->len; i++) {
@@ -342,7 +357,7 @@ static void add_symbol(GArray *sym, const char *text, const int box[4], float co
 }
 
 /* The characters Tesseract read, in page points. */
-static GArray *read_glyphs(TessBaseAPI *api, double scale) {
+static GArray *read_glyphs(TessBaseAPI *api, double scale, const GArray *rules) {
   GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
   TessResultIterator *it = tess.TessBaseAPIGetIterator(api);
   if (!it)
@@ -369,7 +384,8 @@ static GArray *read_glyphs(TessBaseAPI *api, double scale) {
   } while (tess.TessResultIteratorNext(it, RIL_SYMBOL));
   tess.TessResultIteratorDelete(it);
   for (guint i = 0; i < lines->len; i++)
-    add_line(glyphs, (const symbol *)sym->data, &g_array_index(lines, text_line, i), scale);
+    add_line(glyphs, (const symbol *)sym->data, &g_array_index(lines, text_line, i), scale,
+             rules);
   return glyphs;
 }
 
@@ -384,7 +400,8 @@ static double mean_confidence(const GArray *glyphs, guint from) {
 /* Text that Tesseract's page layout passed over — a line standing alone, as a region label in
  * a corner can — is ink that no glyph covers: each such patch, if as tall as text, is read
  * on its own, and kept when read with some confidence (a speck or a stamp is not). */
-static void read_missed(TessBaseAPI *api, PIX *pix, double scale, GArray *glyphs) {
+static void read_missed(TessBaseAPI *api, PIX *pix, double scale, const GArray *rules,
+                        GArray *glyphs) {
   PIX *bin = pixConvertTo1(pix, INK_THRESHOLD);
   if (!bin)
     return;
@@ -417,7 +434,7 @@ static void read_missed(TessBaseAPI *api, PIX *pix, double scale, GArray *glyphs
     tess.TessBaseAPISetRectangle(api, x, y, w, h);
     guint before = glyphs->len;
     if (tess.TessBaseAPIRecognize(api, NULL) == 0) {
-      g_autoptr(GArray) more = read_glyphs(api, scale);
+      g_autoptr(GArray) more = read_glyphs(api, scale, rules);
       g_array_append_vals(glyphs, more->data, more->len);
     }
     if (mean_confidence(glyphs, before) < MISSED_CONFIDENCE_MIN)
@@ -444,9 +461,9 @@ k2x_page *k2x_ocr_read_page(k2x_ocr *ocr, PopplerPage *pp, int number, GError **
   tess.TessBaseAPISetImage2(ocr->api, level);
   tess.TessBaseAPISetSourceResolution(ocr->api, (int)lround(dpi));
   gboolean read = tess.TessBaseAPIRecognize(ocr->api, NULL) == 0;
-  GArray *glyphs = read ? read_glyphs(ocr->api, scale) : NULL;
+  GArray *glyphs = read ? read_glyphs(ocr->api, scale, rules) : NULL;
   if (read)
-    read_missed(ocr->api, level, scale, glyphs);
+    read_missed(ocr->api, level, scale, rules, glyphs);
   /* Tesseract keeps its own copies until the next page; clearing frees them now. */
   tess.TessBaseAPIClear(ocr->api);
   pixDestroy(&level);
