@@ -26,6 +26,8 @@
  * character. And at most this thick: a filled area is no rule. */
 #define RULE_LENGTH_MIN 36.0
 #define RULE_WIDTH_MAX 3.0
+/* How far (pixels) OCR finds a line off the pitch of the lines above it. */
+#define SETTLE_PIXELS 2.0
 /* Gaps between characters narrower than this many ems are the LSTM's imprecise boxes, not
  * white space; a table's columns stand further apart (twice a cell's padding at least). */
 #define JOIN_GAP 0.6
@@ -291,17 +293,17 @@ static gboolean is_alnum(gunichar c) {
  * places the boxes only roughly, where a text layer boxes the character's cell, which abuts
  * the next one: so a Japanese character gets its cell back, an em wide around its ink, and a
  * gap of less than JOIN_GAP ems closes, but between two Latin words (letters or digits on
- * both sides of a word break Tesseract saw) and across a vertical rule (table columns). Spaces and runs then come from the geometry as on a
+ * both sides of a word break Tesseract saw) and at a vertical rule (table columns). Spaces and runs then come from the geometry as on a
  * text page. Every glyph gets the line's height band, as a text layer's font box. (A band
  * from Tesseract's baseline and one size for the lines of a page stood less on a grid.) */
-/* Whether a vertical rule stands between x0 and x1 (points) across the band y0..y1. */
-static gboolean rule_between(const GArray *rules, double x0, double x1, double y0, double y1) {
+/* A vertical rule between x0 and x1 (points) across the band y0..y1: its x, or -1. */
+static double rule_between(const GArray *rules, double x0, double x1, double y0, double y1) {
   for (guint i = 0; i < rules->len; i++) {
     const k2x_rule *r = &g_array_index(rules, k2x_rule, i);
     if (r->dir == K2X_RULE_VERTICAL && r->x0 > x0 && r->x0 < x1 && r->y0 < y1 && r->y1 > y0)
-      return TRUE;
+      return r->x0;
   }
-  return FALSE;
+  return -1;
 }
 
 static void add_line(GArray *glyphs, const symbol *sym, const text_line *tl, double scale,
@@ -327,9 +329,18 @@ static void add_line(GArray *glyphs, const symbol *sym, const text_line *tl, dou
     k2x_glyph *b = &g_array_index(glyphs, k2x_glyph, i);
     double gap = b->x0 - a->x1;
     gboolean words = sym[tl->start + i - first].word_start && is_alnum(a->c) && is_alnum(b->c);
-    if (!words && gap > 0 && gap < JOIN_GAP * em &&
-        !rule_between(rules, a->x1 * scale, b->x0 * scale, top * scale, bottom * scale))
+    /* Tesseract may read two cells of a table row as one line, its boxes straying across
+     * the rule between them: each character keeps to the side its middle is on, with the
+     * padding a cell has (half an em). */
+    double rule = rule_between(rules, (a->x0 + a->x1) / 2 * scale, (b->x0 + b->x1) / 2 * scale,
+                               top * scale, bottom * scale);
+    if (rule >= 0) {
+      double x = rule / scale;
+      a->x1 = (float)MAX(MIN(a->x1, x - em / 2), a->x0 + 1);
+      b->x0 = (float)MIN(MAX(b->x0, x + em / 2), b->x1 - 1);
+    } else if (!words && gap > 0 && gap < JOIN_GAP * em) {
       a->x1 = b->x0 = (float)(a->x1 + gap / 2);
+    }
   }
   for (guint i = first; i < glyphs->len; i++) {
     k2x_glyph *g = &g_array_index(glyphs, k2x_glyph, i);
@@ -444,6 +455,49 @@ static void read_missed(TessBaseAPI *api, PIX *pix, double scale, const GArray *
   tess.TessBaseAPISetPageSegMode(api, PSM_AUTO);
 }
 
+static void line_shift(k2x_line *l, double dy) {
+  for (guint k = 0; k < l->glyphs->len; k++) {
+    k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, k);
+    g->y0 = (float)(g->y0 + dy);
+    g->y1 = (float)(g->y1 + dy);
+  }
+  l->box.y0 += dy;
+  l->box.y1 += dy;
+}
+
+/* The lines of a paragraph stand at one pitch, as a text layer shows, but OCR finds each a
+ * pixel or two off it, which reads as a new table row or paragraph: a line that follows the
+ * one above it at the page's usual pitch, give or take SETTLE_PIXELS, is put exactly there.
+ * (Rows and paragraphs further apart stay where they are.) */
+static void settle_lines(k2x_page *page, double scale) {
+  GPtrArray *lines = page->lines;
+  if (lines->len < 3)
+    return;
+  /* The usual pitch: the most common distance between tops, to a quarter point. */
+  g_autoptr(GHashTable) counts = g_hash_table_new(g_direct_hash, g_direct_equal);
+  int usual = 0, most = 0;
+  for (guint i = 1; i < lines->len; i++) {
+    const k2x_line *a = g_ptr_array_index(lines, i - 1), *b = g_ptr_array_index(lines, i);
+    int q = (int)lround((b->box.y0 - a->box.y0) * 4);
+    if (q <= 0)
+      continue;
+    int n = GPOINTER_TO_INT(g_hash_table_lookup(counts, GINT_TO_POINTER(q))) + 1;
+    g_hash_table_insert(counts, GINT_TO_POINTER(q), GINT_TO_POINTER(n));
+    if (n > most) {
+      most = n;
+      usual = q;
+    }
+  }
+  double pitch = usual / 4.0, slack = SETTLE_PIXELS * scale;
+  for (guint i = 1; i < lines->len; i++) {
+    const k2x_line *a = g_ptr_array_index(lines, i - 1);
+    k2x_line *b = g_ptr_array_index(lines, i);
+    double off = b->box.y0 - a->box.y0 - pitch;
+    if (fabs(off) <= slack)
+      line_shift(b, -off);
+  }
+}
+
 k2x_page *k2x_ocr_read_page(k2x_ocr *ocr, PopplerPage *pp, int number, GError **error) {
   double width = 0, height = 0, dpi = ocr->dpi;
   poppler_page_get_size(pp, &width, &height);
@@ -475,6 +529,7 @@ k2x_page *k2x_ocr_read_page(k2x_ocr *ocr, PopplerPage *pp, int number, GError **
 
   double mean = mean_confidence(glyphs, 0);
   k2x_page *page = k2x_page_new_from_glyphs(number, width, height, glyphs);
+  settle_lines(page, scale);
   g_array_unref(page->rules);
   page->rules = rules;
   page->ocr = TRUE;
