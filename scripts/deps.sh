@@ -2,15 +2,19 @@
 # Installs the Debian packages kaigi2xlsx needs to build, run and test, when any is missing.
 # Usage: scripts/deps.sh [run|test|office|fuzz|bench]   (test adds what the test suite needs;
 # office only LibreOffice Calc, which the optional xlsx_office test opens every workbook with;
+# reportlab only ReportLab, the second producer of the reportlab test's PDFs;
 # fuzz adds clang with libFuzzer and llvm-symbolizer for scripts/fuzz.sh; bench the tools
 # scripts/bench.sh compares with: pdftotext, mutool, pdf2txt, and GNU time)
 set -euo pipefail
 
+# libpoppler-private-dev: poppler's core API, for the paths a page draws (src/extract_rules.cc).
 packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
-          libjson-glib-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-ipaexfont)
+          libpoppler-private-dev libjson-glib-dev libxlsxwriter-dev libcairo2-dev
+          libpango1.0-dev fonts-ipaexfont)
 case "${1:-run}" in
   test) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind) ;;
   office) packages=(libreoffice-calc-nogui) ;;
+  reportlab) packages=(python3-reportlab) ;;
   fuzz) packages+=(clang libclang-rt-dev llvm) ;;
   bench) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl mupdf-tools
                     python3-pdfminer time) ;;

@@ -64,6 +64,7 @@ typedef struct {
   double ocr_confidence; /* mean of the glyphs' */
   double ocr_skew;       /* degrees the image was turned to level it */
   char *ocr_error;       /* why the page image could not be read, or NULL */
+  gboolean unreadable; /* poppler could not return the page: it comes back empty */
 } k2x_page;
 
 /* Builds a page from glyphs in any order: groups them into lines by vertical overlap, orders

@@ -53,6 +53,10 @@ typedef struct {
   GArray *spans; /* k2x_span */
 } k2x_item;
 
+/* How a table's rows were told apart: by a grid of rules, by horizontal rules only, or by
+ * the text alone. A table over several pages takes the most ruled of its pages. */
+typedef enum { K2X_LAYOUT_TEXT = 0, K2X_LAYOUT_RULES, K2X_LAYOUT_GRID } k2x_layout;
+
 typedef struct {
   int number;        /* as the profile numbers it */
   char *heading;     /* text without its number, as printed */
@@ -61,6 +65,7 @@ typedef struct {
   gboolean is_table; /* the profile makes this section a table */
   GPtrArray *header; /* char*, printed column headers (table only) */
   GPtrArray *rows;   /* k2x_row* (table only) */
+  k2x_layout layout; /* table only */
   GPtrArray *items;  /* k2x_item*; for a table, text outside the table */
 } k2x_section;
 
@@ -87,6 +92,7 @@ typedef enum {
   K2X_ROLE_CELL,        /* part of a table cell */
   K2X_ROLE_ITEM,        /* part of a list item or paragraph */
   K2X_ROLE_UNASSIGNED,  /* no rule claimed it: reported as text_unassigned */
+  K2X_ROLE_RULE,        /* no text: a ruling line the page draws, kept as a mark for a review */
   K2X_ROLE_COUNT
 } k2x_role;
 

@@ -48,6 +48,10 @@ static void read_warnings(JsonObject *o, k2x_doc *doc, k2x_report *r) {
 }
 
 static void read_table(JsonObject *t, k2x_section *s) {
+  const char *layout = string_member(t, "layout");
+  s->layout = g_strcmp0(layout, "grid") == 0    ? K2X_LAYOUT_GRID
+              : g_strcmp0(layout, "rules") == 0 ? K2X_LAYOUT_RULES
+                                                : K2X_LAYOUT_TEXT;
   JsonArray *header = array_member(t, "header");
   for (guint i = 0; header && i < json_array_get_length(header); i++)
     g_ptr_array_add(s->header, g_strdup(json_array_get_string_element(header, i)));

@@ -160,7 +160,7 @@ static void start_section(k2x_segmenter *seg, const k2x_profile_section *ps, con
   seg->section->box = l->box;
   seg->psection = ps;
   if (ps->is_table)
-    seg->table = k2x_table_new(seg->section, ps, seg->profile);
+    seg->table = k2x_table_new(seg->report, seg->section, ps, seg->profile);
   l->role = K2X_ROLE_HEADING;
   seg->last_page = page->number;
   seg->last_bottom = l->box.y1;

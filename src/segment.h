@@ -41,8 +41,9 @@ gboolean k2x_flow_breaks(const k2x_flow *flow, const k2x_glyph *glyphs, guint n)
 /* State of the table section being read; it lives across pages. */
 typedef struct k2x_table k2x_table;
 
-k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psection,
-                         const k2x_profile *profile);
+/* Warnings about the table go to report. */
+k2x_table *k2x_table_new(k2x_report *report, k2x_section *section,
+                         const k2x_profile_section *psection, const k2x_profile *profile);
 /* Ends the table: the text of the row being read goes into its cells. */
 void k2x_table_finish(k2x_table *table);
 void k2x_table_free(k2x_table *table);
@@ -51,6 +52,42 @@ void k2x_table_free(k2x_table *table);
  * outside for the caller to read as items. */
 void k2x_table_add_lines(k2x_table *table, const k2x_page *page, GPtrArray *lines,
                          GPtrArray *outside);
+
+/* One body line of a table page as the row strategies see it (segment_rows.c). */
+typedef struct {
+  double top, bottom;   /* where the line stands (median glyph top) and its box's foot */
+  double size;
+  guint present;        /* bit k: the line has text in column k */
+  guint continues;      /* bit k: that text goes on a sentence its column left open above */
+  gboolean refers_back; /* the first column opens with an arrow (→): what came of the above */
+  gboolean after_break; /* a header row or text outside the table stands right above it */
+} k2x_row_line;
+
+/* A horizontal rule among a table page's lines, and the columns it crosses (bit k). */
+typedef struct {
+  double y;
+  guint columns;
+} k2x_row_bound;
+
+/* How the rows of one table page are told apart: a strategy chosen per page. */
+typedef struct {
+  k2x_layout layout;  /* grid or rules: rows between rules; text: from the lines */
+  guint columns;
+  double pitch_apart; /* text: lines further apart than this are two rows; 0 when the page
+                         does not space its rows */
+  GArray *bounds;     /* k2x_row_bound */
+} k2x_row_plan;
+
+/* Chooses the strategy for a page's body lines (top to bottom, header and notes left out).
+ * left and right: each column's text extent on the page; vertical_rules: the columns came
+ * from the page's vertical rules. Clear the plan with k2x_row_plan_clear. */
+void k2x_row_plan_init(k2x_row_plan *plan, const k2x_page *page, const k2x_row_line *lines,
+                       guint n, guint columns, const double *left, const double *right,
+                       gboolean vertical_rules);
+void k2x_row_plan_clear(k2x_row_plan *plan);
+/* The columns in which line i starts a new cell: every column for a new row, some when a
+ * cell of the others spans the rule, 0 when the line goes on the row above. */
+guint k2x_row_plan_starts(const k2x_row_plan *plan, const k2x_row_line *lines, guint i);
 
 /* Where a line of a two-column table read without layout goes (segment_columns.c). */
 typedef struct {

@@ -206,7 +206,7 @@ static double open_end(const char *text) {
   gunichar c = last_char(text);
   if (c == 0x3001 || c == 0xFF0C || c == ',')
     return COST_OPEN_END;
-  return c && g_utf8_strchr("のをにがはでとやへ", -1, c) ? COST_PARTICLE : 0;
+  return k2x_text_is_particle(c) ? COST_PARTICLE : 0;
 }
 
 /* Whether a line reads as finished: it ends a sentence. */

@@ -1,25 +1,17 @@
-/* segment_table: the table section — columns from the header and white space, rows from
- * gaps and paragraph ends, cells that continue across pages. */
+/* segment_table: the table section — columns from the header, the vertical rules or white
+ * space; rows as segment_rows.c finds them; cells that continue across pages. */
 #include <math.h>
 #include <string.h>
 
 #include "segment.h"
 #include "text.h"
 
-/* A blank band across the table this much taller than the usual gap between lines of a cell
- * (in font sizes, at least 2pt) separates rows. */
-#define ROW_GAP_EXTRA 0.3
-/* Lines this much (points) further apart than the usual pitch in a cell belong to two rows:
- * a border of 0.5pt is enough to tell. */
-#define ROW_PITCH_EXTRA 0.3
-/* Pitches this close (points) count as the same. */
-#define PITCH_AGREE 0.25
-
 typedef struct {
   guint start, end; /* glyph range of a line */
 } piece;
 
 struct k2x_table {
+  k2x_report *report; /* for warnings */
   k2x_section *section;
   const k2x_profile_section *psection;
   const k2x_profile *profile;
@@ -30,8 +22,14 @@ struct k2x_table {
   gboolean have_splits;
   double centre[K2X_MAX_COLUMNS];     /* header text centres, 0 when no header was seen */
   k2x_row *row;                   /* row being read */
-  GString *text[K2X_MAX_COLUMNS]; /* its cells' text while they grow */
+  k2x_row *cell_row[K2X_MAX_COLUMNS]; /* the row each column writes in: row, or an earlier
+                                         one whose cell spans the rules below it */
+  GString *text[K2X_MAX_COLUMNS]; /* the cells' text while they grow */
   k2x_flow flow[K2X_MAX_COLUMNS];
+  gunichar last[K2X_MAX_COLUMNS]; /* last character of each column's last line */
+  double divided_from, divided_to; /* this page: where vertical rules divide the columns */
+  gboolean columns_guessed; /* the gutters were looked for in equal slices */
+  gboolean warned_columns;
   GPtrArray *queued; /* queued_line: a table read without layout waits for its last line */
   gsize text_width;  /* display columns of the widest body line of its pages */
 };
@@ -47,9 +45,10 @@ static void queued_line_free(gpointer p) {
   g_free(q);
 }
 
-k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psection,
-                         const k2x_profile *profile) {
+k2x_table *k2x_table_new(k2x_report *report, k2x_section *section,
+                         const k2x_profile_section *psection, const k2x_profile *profile) {
   k2x_table *t = g_new0(k2x_table, 1);
+  t->report = report;
   t->section = section;
   t->psection = psection;
   t->profile = profile;
@@ -58,25 +57,37 @@ k2x_table *k2x_table_new(k2x_section *section, const k2x_profile_section *psecti
   return t;
 }
 
-/* The cells of the row being read get their text; growing it in a GString keeps a long cell
+/* A cell gets its text when its column moves on; growing it in a GString keeps a long cell
  * linear. */
+static void close_cell(k2x_table *t, guint k) {
+  if (!t->text[k])
+    return;
+  k2x_cell *cell = g_ptr_array_index(t->cell_row[k]->cells, k);
+  g_free(cell->text);
+  cell->text = g_string_free(t->text[k], FALSE);
+  t->text[k] = NULL;
+}
+
 static void close_row(k2x_table *t) {
+  for (guint k = 0; k < t->columns; k++)
+    close_cell(t, k);
+}
+
+/* A new row, in which the columns of mask start their cells; the others go on writing in
+ * the cell above, which spans the rule between (a merged cell). */
+static void start_cells(k2x_table *t, int page, guint mask) {
+  t->row = k2x_section_add_row(t->section, t->columns);
+  t->row->page_first = t->row->page_last = page;
   for (guint k = 0; k < t->columns; k++) {
-    if (!t->text[k])
-      continue;
-    k2x_cell *cell = g_ptr_array_index(t->row->cells, k);
-    g_free(cell->text);
-    cell->text = g_string_free(t->text[k], FALSE);
-    t->text[k] = NULL;
+    if (!t->cell_row[k] || (mask & (1u << k))) {
+      close_cell(t, k);
+      t->cell_row[k] = t->row;
+    }
   }
 }
 
 static void start_row(k2x_table *t, int page) {
-  if (t->row)
-    close_row(t);
-  t->row = k2x_section_add_row(t->section, t->columns);
-  t->row->page_first = t->row->page_last = page;
-  memset(t->flow, 0, sizeof t->flow);
+  start_cells(t, page, (1u << t->columns) - 1);
 }
 
 static void add_text(k2x_table *t, guint k, const char *text, gboolean paragraph,
@@ -84,9 +95,10 @@ static void add_text(k2x_table *t, guint k, const char *text, gboolean paragraph
   if (!t->text[k])
     t->text[k] = g_string_new(NULL);
   k2x_text_append_line(t->text[k], text, paragraph);
-  k2x_cell *cell = g_ptr_array_index(t->row->cells, k);
+  k2x_row *row = t->cell_row[k];
+  k2x_cell *cell = g_ptr_array_index(row->cells, k);
   k2x_spans_add(cell->spans, span.page, span.box);
-  t->row->page_last = span.page;
+  row->page_last = MAX(row->page_last, span.page);
 }
 
 /* The lines of a table read without layout, now all in: their columns and rows come from
@@ -130,6 +142,12 @@ void k2x_table_finish(k2x_table *table) {
     place_queued(table);
   if (table->row)
     close_row(table);
+  k2x_section *s = table->section;
+  if (s->header->len == 0 && table->report)
+    k2x_report_add_warning(table->report, "table_header_missing", s->page,
+                           "no column headers found for the table of section %d; columns "
+                           "taken from the text alone",
+                           s->number);
 }
 
 void k2x_table_free(k2x_table *table) {
@@ -170,8 +188,8 @@ static guint glyph_of_byte(const gsize *ends, guint n, gsize b) {
 }
 
 /* Finds the header row among lines: sets its role, records the printed headers, and returns
- * the centre of each column's header text in centres. */
-static gboolean read_header(k2x_table *t, k2x_line *l, double *centres) {
+ * the box of each column's header text in heads. */
+static gboolean read_header(k2x_table *t, k2x_line *l, k2x_box *heads) {
   g_autofree gsize *glyph_ends = g_new(gsize, l->glyphs->len);
   g_autofree char *norm = normalize_mapped(l, glyph_ends);
   gint ends[K2X_MAX_COLUMNS];
@@ -190,8 +208,7 @@ static gboolean read_header(k2x_table *t, k2x_line *l, double *centres) {
   for (guint k = 0; k < t->columns; k++) {
     const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, bounds[k]);
     guint n = bounds[k + 1] - bounds[k];
-    k2x_box box = k2x_glyphs_box(g, n);
-    centres[k] = (box.x0 + box.x1) / 2;
+    heads[k] = k2x_glyphs_box(g, n);
     if (record)
       g_ptr_array_add(t->section->header, k2x_glyphs_text(g, n));
   }
@@ -246,18 +263,25 @@ static double find_split(const GPtrArray *lines, double lo, double hi) {
   return lo + (best_start + best_len / 2.0) * bin;
 }
 
+/* A header stands inside its cell, centred or at its left, and a cell's text starts at the
+ * cell's left: each gutter lies between the end of one header and the start of the next. */
 static void find_splits(k2x_table *t, const GPtrArray *lines, const k2x_page *page,
-                        const double *centres, gboolean have_centres) {
-  if (!have_centres && t->have_splits && fabs(t->page_width - page->width) < 1)
+                        const k2x_box *heads, gboolean have_heads) {
+  if (!have_heads && t->have_splits && fabs(t->page_width - page->width) < 1)
     return;
   double lo = page->text_left, hi = page->text_right;
   for (guint k = 0; k + 1 < t->columns; k++) {
     double a, b;
-    if (have_centres) {
-      a = centres[k];
-      b = centres[k + 1];
+    if (have_heads) {
+      a = heads[k].x1;
+      b = heads[k + 1].x0;
+      if (a >= b) {
+        a = (heads[k].x0 + heads[k].x1) / 2;
+        b = (heads[k + 1].x0 + heads[k + 1].x1) / 2;
+      }
     } else {
       /* Without a header, look for the gutters in equal slices of the text width. */
+      t->columns_guessed = TRUE;
       double slice = (hi - lo) / t->columns;
       a = lo + slice * (k + 0.5);
       b = lo + slice * (k + 1.5);
@@ -266,10 +290,48 @@ static void find_splits(k2x_table *t, const GPtrArray *lines, const k2x_page *pa
   }
   if (fabs(t->page_width - page->width) >= 1)
     memset(t->right, 0, sizeof t->right);
-  if (have_centres)
-    memcpy(t->centre, centres, sizeof t->centre);
+  for (guint k = 0; have_heads && k < t->columns; k++)
+    t->centre[k] = (heads[k].x0 + heads[k].x1) / 2;
   t->page_width = page->width;
   t->have_splits = TRUE;
+}
+
+/* The gutters drawn: a vertical rule between each two columns' header centres (or within
+ * the slices the gutter was looked for in) that runs beside the body lines [top, bottom]; the
+ * one nearest the gutter found in the white space. Returns whether every gutter has one. */
+static gboolean splits_from_rules(k2x_table *t, const k2x_page *page, double top,
+                                  double bottom) {
+  t->divided_from = t->divided_to = 0;
+  if (!page->rules || t->columns < 2)
+    return FALSE;
+  double from = -G_MAXDOUBLE, to = G_MAXDOUBLE;
+  double split[K2X_MAX_COLUMNS - 1];
+  double lo = page->text_left, hi = page->text_right, slice = (hi - lo) / t->columns;
+  for (guint k = 0; k + 1 < t->columns; k++) {
+    double a = t->centre[k] > 0 ? t->centre[k] : lo + slice * (k + 0.5);
+    double b = t->centre[k + 1] > 0 ? t->centre[k + 1] : lo + slice * (k + 1.5);
+    double best = G_MAXDOUBLE, best_from = 0, best_to = 0;
+    for (guint i = 0; i < page->rules->len; i++) {
+      const k2x_rule *r = &g_array_index(page->rules, k2x_rule, i);
+      if (r->dir != K2X_RULE_VERTICAL || r->x0 <= a || r->x0 >= b || r->y1 < top ||
+          r->y0 > bottom)
+        continue;
+      if (fabs(r->x0 - t->split[k]) < fabs(best - t->split[k])) {
+        best = r->x0;
+        best_from = r->y0;
+        best_to = r->y1;
+      }
+    }
+    if (best == G_MAXDOUBLE)
+      return FALSE;
+    split[k] = best;
+    from = MAX(from, best_from);
+    to = MIN(to, best_to);
+  }
+  memcpy(t->split, split, sizeof split);
+  t->divided_from = from;
+  t->divided_to = to;
+  return TRUE;
 }
 
 static guint column_of(const k2x_table *t, const k2x_glyph *g) {
@@ -280,10 +342,17 @@ static guint column_of(const k2x_table *t, const k2x_glyph *g) {
   return k;
 }
 
-/* Whether a glyph straddles a gutter: the line then crosses the columns. */
+/* Whether a glyph straddles a gutter: the line then crosses the columns. Punctuation that
+ * may not start a line can hang past its cell's edge (ぶら下げ); and beside a drawn divider
+ * every line is in the grid, whatever hangs over it. */
 static gboolean crosses(const k2x_table *t, const k2x_line *l) {
+  if (t->divided_from < t->divided_to && l->box.y0 < t->divided_to &&
+      l->box.y1 > t->divided_from)
+    return FALSE;
   for (guint i = 0; i < l->glyphs->len; i++) {
     const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, i);
+    if (k2x_text_no_line_start(g->c))
+      continue;
     for (guint k = 0; k + 1 < t->columns; k++)
       if (g->x0 < t->split[k] - 1 && g->x1 > t->split[k] + 1)
         return TRUE;
@@ -335,20 +404,6 @@ static int compare_double(gconstpointer a, gconstpointer b) {
   return x < y ? -1 : x > y;
 }
 
-/* The usual blank between two lines of a cell: the pitch less the usual line height. (A
- * median of blanks would count the blanks between rows too when cells are short.) */
-static double usual_gap(double pitch, const GPtrArray *lines) {
-  if (pitch <= 0 || lines->len == 0)
-    return -1;
-  g_autofree double *heights = g_new(double, lines->len);
-  for (guint i = 0; i < lines->len; i++) {
-    const k2x_line *l = g_ptr_array_index(lines, i);
-    heights[i] = l->box.y1 - l->box.y0;
-  }
-  qsort(heights, lines->len, sizeof *heights, compare_double);
-  return MAX(0, pitch - heights[lines->len / 2]);
-}
-
 /* Where a line stands: the median top of its glyphs, so that a Latin word in another font,
  * whose boxes sit a little higher, does not move it. Most lines have one top. */
 static double line_top(const k2x_line *l) {
@@ -366,46 +421,6 @@ static double line_top(const k2x_line *l) {
   return tops[n / 2];
 }
 
-/* The pitch of lines inside a cell: the most common distance between consecutive lines of one
- * column on this page, or -1 when too few lines agree. Rows are further apart: by their
- * padding, and at least by the width of the rule between them. tops: line_top of each line. */
-static double usual_pitch(const k2x_table *t, const GPtrArray *pieces, const GPtrArray *lines,
-                          const double *tops) {
-  g_autoptr(GArray) pitches = g_array_new(FALSE, FALSE, sizeof(double));
-  for (guint k = 0; k < t->columns; k++) {
-    double last = -1;
-    for (guint i = 0; i < lines->len; i++) {
-      const piece *p = g_ptr_array_index(pieces, i);
-      if (!p || p[k].end == p[k].start)
-        continue;
-      double top = tops[i];
-      if (last >= 0)
-        g_array_append_val(pitches, (double){top - last});
-      last = top;
-    }
-  }
-  /* Lines that mix in a Latin font sit a little off the grid: pitches agree within a few
-   * tenths. The pitch most others agree with, the smallest of those; sorted, the ones that
-   * agree with a pitch are a window that slides along with it. */
-  g_array_sort(pitches, compare_double);
-  const double *v = (const double *)pitches->data;
-  double best = -1;
-  guint best_count = 0, lo = 0, hi = 0;
-  for (guint i = 0; i < pitches->len; i++) {
-    while (fabs(v[lo] - v[i]) > PITCH_AGREE)
-      lo++;
-    hi = MAX(hi, i);
-    while (hi + 1 < pitches->len && fabs(v[hi + 1] - v[i]) <= PITCH_AGREE)
-      hi++;
-    guint n = hi - lo + 1;
-    if (n > best_count) {
-      best_count = n;
-      best = v[i];
-    }
-  }
-  return best_count >= 3 && best > 0 ? best : -1;
-}
-
 static gboolean starts_item(const k2x_profile *profile, const char *text) {
   gboolean strong = FALSE;
   k2x_profile_marker_length(profile, text, &strong);
@@ -418,32 +433,55 @@ static gboolean refers_back(const k2x_glyph *g) {
   return g->c == 0x2192 || g->c == 0x21D2 || g->c == 0x21B3 || g->c == 0x27A1;
 }
 
-/* Whether the piece of line l in column k starts a paragraph: the cell's last line stopped
- * short, or the piece opens with an item marker. */
-static gboolean starts_paragraph(const k2x_table *t, guint k, const k2x_line *l, piece p) {
-  const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p.start);
-  if (k2x_flow_breaks(&t->flow[k], g, p.end - p.start))
-    return TRUE;
-  g_autofree char *text = k2x_glyphs_text(g, p.end - p.start);
-  return starts_item(t->profile, text);
+static gboolean ends_sentence(gunichar c) {
+  return c == 0x3002 || c == 0xFF0E || c == 0xFF01 || c == 0xFF1F || c == '.' || c == '!' ||
+         c == '?';
 }
 
-static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p,
+/* A line ending in a comma or a particle left its sentence open, however short it is: the
+ * producer broke it early (a character that may not start a line, or its own wrapping). */
+static gboolean leaves_open(gunichar c) {
+  return c == 0x3001 || c == 0xFF0C || c == ',' || k2x_text_is_particle(c);
+}
+
+static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, gboolean paragraph,
                       const k2x_page *page) {
-  k2x_cell *cell = g_ptr_array_index(t->row->cells, k);
-  if (!t->text[k])
-    t->text[k] = g_string_new(NULL);
   const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p.start);
   g_autofree char *text = k2x_glyphs_text(g, p.end - p.start);
-  gboolean para = t->flow[k].open &&
-                  (k2x_flow_breaks(&t->flow[k], g, p.end - p.start) ||
-                   starts_item(t->profile, text));
-  k2x_text_append_line(t->text[k], text, para);
-  k2x_box box = piece_box(l, p);
-  k2x_spans_add(cell->spans, page->number, box);
-  t->flow[k].open = TRUE;
-  t->flow[k].room = t->right[k] - box.x1 - page->grid / 2;
-  t->row->page_last = page->number;
+  add_text(t, k, text, paragraph, (k2x_span){page->number, piece_box(l, p)});
+}
+
+/* How a body line reads against the column flows above it: which columns it has text in,
+ * which of them start a paragraph and which go on a sentence left open. Moves the flows on;
+ * they run across rows and pages, as a row may continue on the next page. */
+static k2x_row_line read_flow(k2x_table *t, const k2x_line *l, const piece *p, double top,
+                              const k2x_page *page, guint *paragraphs) {
+  k2x_row_line rl = {top, l->box.y1, l->size, 0, 0, FALSE, FALSE};
+  *paragraphs = 0;
+  for (guint k = 0; k < t->columns; k++) {
+    if (p[k].end == p[k].start)
+      continue;
+    const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p[k].start);
+    guint n = p[k].end - p[k].start;
+    rl.present |= 1u << k;
+    if (t->flow[k].open) {
+      g_autofree char *text = k2x_glyphs_text(g, n);
+      if (starts_item(t->profile, text))
+        *paragraphs |= 1u << k;
+      else if (leaves_open(t->last[k]))
+        rl.continues |= 1u << k;
+      else if (k2x_flow_breaks(&t->flow[k], g, n))
+        *paragraphs |= 1u << k;
+      else if (!ends_sentence(t->last[k]))
+        rl.continues |= 1u << k;
+    }
+    if (k == 0)
+      rl.refers_back = refers_back(g);
+    t->flow[k].open = TRUE;
+    t->flow[k].room = t->right[k] - piece_box(l, p[k]).x1 - page->grid / 2;
+    t->last[k] = g[n - 1].c;
+  }
+  return rl;
 }
 
 /* Text without layout may give each column header a line of its own: the number of lines
@@ -474,10 +512,10 @@ static guint header_lines(k2x_table *t, GPtrArray *lines, guint i) {
 /* Text without layout: the lines wait for the end of the table, and the width of the page's
  * body (measured by clean) is noted, which the two columns share. */
 static void queue_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines) {
-  double centres[K2X_MAX_COLUMNS];
+  k2x_box heads[K2X_MAX_COLUMNS];
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
-    if (read_header(t, l, centres))
+    if (read_header(t, l, heads))
       continue;
     guint header = header_lines(t, lines, i);
     if (header > 0) {
@@ -499,14 +537,30 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     queue_lines(t, page, lines);
     return;
   }
-  double centres[K2X_MAX_COLUMNS];
-  gboolean have_centres = FALSE;
+  k2x_box heads[K2X_MAX_COLUMNS];
+  gboolean have_heads = FALSE;
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
-    if (read_header(t, l, centres))
-      have_centres = TRUE;
+    if (read_header(t, l, heads))
+      have_heads = TRUE;
   }
-  find_splits(t, lines, page, centres, have_centres);
+  find_splits(t, lines, page, heads, have_heads);
+  double body_top = G_MAXDOUBLE, body_bottom = -G_MAXDOUBLE;
+  for (guint i = 0; i < lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(lines, i);
+    if (l->role != K2X_ROLE_TABLE_HEADER) {
+      body_top = MIN(body_top, l->box.y0);
+      body_bottom = MAX(body_bottom, l->box.y1);
+    }
+  }
+  gboolean vertical = splits_from_rules(t, page, body_top, body_bottom);
+  if (t->columns_guessed && !vertical && !t->warned_columns) {
+    t->warned_columns = TRUE;
+    k2x_report_add_warning(t->report, "table_columns_guessed", page->number,
+                           "no column headers or vertical rules on this page: the table of "
+                           "section %d was cut into columns at the widest white space",
+                           t->section->number);
+  }
 
   /* Split every line into its columns and measure each column's right edge. */
   g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func(g_free);
@@ -528,12 +582,41 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
   }
 
   widen_short_columns(t, lines, pieces);
-  g_autofree double *tops = g_new(double, lines->len);
-  for (guint i = 0; i < lines->len; i++)
-    tops[i] = line_top(g_ptr_array_index(lines, i));
-  double pitch = usual_pitch(t, pieces, lines, tops);
-  double last_top = -1, before_top = -1, last_bottom = -1;
-  double gap = usual_gap(pitch, lines);
+
+  /* The body lines as the row strategy reads them, and each column's extent. */
+  g_autofree k2x_row_line *rows = g_new(k2x_row_line, lines->len);
+  g_autofree guint *paragraphs = g_new(guint, lines->len);
+  double left[K2X_MAX_COLUMNS], right[K2X_MAX_COLUMNS];
+  for (guint k = 0; k < t->columns; k++) {
+    left[k] = G_MAXDOUBLE;
+    right[k] = -G_MAXDOUBLE;
+  }
+  guint n = 0;
+  gboolean after_break = FALSE;
+  for (guint i = 0; i < lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(lines, i);
+    const piece *p = g_ptr_array_index(pieces, i);
+    if (!p) {
+      after_break = TRUE;
+      continue;
+    }
+    for (guint k = 0; k < t->columns; k++) {
+      if (p[k].end == p[k].start)
+        continue;
+      k2x_box box = piece_box(l, p[k]);
+      left[k] = MIN(left[k], box.x0);
+      right[k] = MAX(right[k], box.x1);
+    }
+    rows[n] = read_flow(t, l, p, line_top(l), page, &paragraphs[n]);
+    rows[n].after_break = after_break && n > 0;
+    after_break = FALSE;
+    n++;
+  }
+  k2x_row_plan plan;
+  k2x_row_plan_init(&plan, page, rows, n, t->columns, left, right, vertical);
+  t->section->layout = MAX(t->section->layout, plan.layout);
+
+  guint all = (1u << t->columns) - 1, b = 0;
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
     const piece *p = g_ptr_array_index(pieces, i);
@@ -544,36 +627,21 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
       continue;
     }
     l->role = K2X_ROLE_CELL;
-    gboolean first_col = p[0].end > p[0].start;
-    /* Rows are apart where a band of white crosses every column, or where the pitch jumps
-     * by a rule's width; either way the row ends whichever column comes first in the next
-     * one, as a goal may sit lower in its cell than its status. A line that mixes in a
-     * taller font sits a little off the grid and the next line makes up for it, so a small
-     * jump must also show over the last two pitches. */
-    double top = tops[i];
-    gboolean band = gap >= 0 && last_bottom >= 0 &&
-                    l->box.y0 - last_bottom > gap + MAX(ROW_GAP_EXTRA * l->size, 2.0);
-    gboolean jump = pitch > 0 && last_top >= 0 && top - last_top > pitch + ROW_PITCH_EXTRA &&
-                    (before_top < 0 || top - before_top > 2 * pitch + ROW_PITCH_EXTRA);
-    gboolean apart = band || jump;
-    gboolean new_row = t->row == NULL || apart;
-    const k2x_glyph *first = &g_array_index(l->glyphs, k2x_glyph, p[0].start);
-    if (!new_row && first_col && !refers_back(first)) {
-      /* Every column that has text here must start a paragraph, and the first column must
-       * have finished its last one: a cell still running means the row goes on. */
-      gboolean para_end = k2x_flow_breaks(&t->flow[0], first, p[0].end - p[0].start);
-      for (guint k = 1; k < t->columns && para_end; k++)
-        if (p[k].end > p[k].start && t->flow[k].open)
-          para_end = starts_paragraph(t, k, l, p[k]);
-      new_row = para_end;
-    }
-    if (new_row)
+    guint starts = k2x_row_plan_starts(&plan, rows, b);
+    if (!t->row || starts == all) {
       start_row(t, page->number);
+    } else if (starts) {
+      start_cells(t, page->number, starts);
+      k2x_report_add_warning(t->report, "cell_spans_rows", page->number,
+                             "a cell of the table of section %d spans a rule between rows; "
+                             "its text stays in the row where it starts",
+                             t->section->number)
+          ->box = l->box;
+    }
     for (guint k = 0; k < t->columns; k++)
       if (p[k].end > p[k].start)
-        add_piece(t, k, l, p[k], page);
-    before_top = last_top;
-    last_top = top;
-    last_bottom = MAX(last_bottom, l->box.y1);
+        add_piece(t, k, l, p[k], (paragraphs[b] >> k) & 1, page);
+    b++;
   }
+  k2x_row_plan_clear(&plan);
 }

@@ -229,6 +229,10 @@ void k2x_text_append_line(GString *out, const char *line, gboolean new_paragraph
     k2x_text_join_wrapped(out, line);
 }
 
+gboolean k2x_text_is_particle(gunichar c) {
+  return c && g_utf8_strchr("のをにがはでとやへ", -1, c) != NULL;
+}
+
 gboolean k2x_text_no_line_start(gunichar c) {
   /* JIS X 4051 line-start prohibitions, the set Word applies by default. */
   static const gunichar list[] = {

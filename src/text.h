@@ -39,6 +39,10 @@ gboolean k2x_text_no_line_start(gunichar c);
 /* Whether c may not end a line (「（【 ...): it travels with the character after it. */
 gboolean k2x_text_no_line_end(gunichar c);
 
+/* Whether c is a particle that ends no sentence (の を に が は で と や へ): a line ending in
+ * one stopped mid-sentence. */
+gboolean k2x_text_is_particle(gunichar c);
+
 /* The character as text means it: a Kangxi radical (⾏ U+2F8F) or a CJK compatibility
  * ideograph, which some fonts map their glyphs to, becomes the ideograph it stands for (行).
  * Everything else, full-width forms included, stays as printed. */

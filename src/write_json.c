@@ -48,9 +48,13 @@ static void add_warnings(JsonBuilder *b, const GPtrArray *warnings) {
   add_warning_array(b, warnings);
 }
 
+static const char *const layout_names[] = {"text", "rules", "grid"};
+
 static void add_table(JsonBuilder *b, const k2x_section *s) {
   json_builder_set_member_name(b, "table");
   json_builder_begin_object(b);
+  json_builder_set_member_name(b, "layout");
+  json_builder_add_string_value(b, layout_names[s->layout]);
   json_builder_set_member_name(b, "header");
   json_builder_begin_array(b);
   for (guint i = 0; i < s->header->len; i++)

@@ -5,8 +5,9 @@ Usage: compare_json.py EXPECTED.json ACTUAL.json
 
 Compares the page count, the number of reports and, per report, title, label, region, pages and
 sections (number, heading, page, table header, rows with cells and pages, items with text and
-page). If the expected file has "warning_codes", the document-level warnings of those codes are
-compared too, as a list of code and page in order ("warnings"); other codes are not looked at.
+page; the table's layout when the expected file gives it). If the expected file (or a report in
+it) has "warning_codes", the document's (or that report's) warnings of those codes are compared
+too, as a list of code and page in order ("warnings"); other codes are not looked at.
 Texts are compared with all whitespace removed, so wrapping and spacing choices do not count;
 nothing else is normalised. Keys the expected file does not have are ignored. Prints every
 difference as `path: expected X, actual Y`; exits 1 if there is any, 0 if none, 2 on bad input.
@@ -57,6 +58,8 @@ class Comparison:
             self.differ(path, "a table", actual)
             return
         self.texts(f"{path}.header", expected["header"], actual.get("header", MISSING))
+        if "layout" in expected:
+            self.value(f"{path}.layout", expected["layout"], actual.get("layout", MISSING))
         rows = actual.get("rows")
         if not isinstance(rows, list):
             self.differ(f"{path}.rows", expected["rows"], rows if rows is not None else MISSING)
@@ -64,7 +67,8 @@ class Comparison:
         self.value(f"{path}.rows.length", len(expected["rows"]), len(rows))
         for i, (e, a) in enumerate(zip(expected["rows"], rows)):
             self.texts(f"{path}.rows[{i}].cells", e["cells"], a.get("cells", MISSING))
-            self.value(f"{path}.rows[{i}].pages", e["pages"], a.get("pages", MISSING))
+            if "pages" in e:
+                self.value(f"{path}.rows[{i}].pages", e["pages"], a.get("pages", MISSING))
 
     def section(self, path, expected, actual):
         for key in ("number", "page"):
@@ -92,18 +96,22 @@ class Comparison:
         region = actual.get("region") or {}
         for key in ("prefecture", "area", "source"):
             self.text(f"{path}.region.{key}", expected["region"][key], region.get(key, MISSING))
-        self.value(f"{path}.pages", expected["pages"], actual.get("pages", MISSING))
+        if "pages" in expected:
+            self.value(f"{path}.pages", expected["pages"], actual.get("pages", MISSING))
         sections = actual.get("sections") or []
         self.value(f"{path}.sections.length", len(expected["sections"]), len(sections))
         for i, (e, a) in enumerate(zip(expected["sections"], sections)):
             self.section(f"{path}.sections[{i}]", e, a)
+        if "warning_codes" in expected:
+            self.warnings(set(expected["warning_codes"]), expected.get("warnings", []),
+                          actual.get("warnings"), f"{path}.warnings")
 
-    def warnings(self, codes, expected, actual):
-        """Document warnings of the given codes, as code and page; the messages are free text."""
+    def warnings(self, codes, expected, actual, path="warnings"):
+        """Warnings of the given codes, as code and page; the messages are free text."""
         def pick(warnings):
             return [{"code": w.get("code"), "page": w.get("page")}
                     for w in warnings if isinstance(w, dict) and w.get("code") in codes]
-        self.value("warnings", pick(expected), pick(actual if isinstance(actual, list) else []))
+        self.value(path, pick(expected), pick(actual if isinstance(actual, list) else []))
 
     def document(self, expected, actual):
         source = actual.get("source") or {}

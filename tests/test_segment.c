@@ -496,42 +496,202 @@ static void test_segment_title_not_inherited(void **state) {
   assert_null(((const k2x_report *)g_ptr_array_index(f->doc->reports, 1))->title);
 }
 
-/* Rows of a ruled table are 0.5pt further apart than lines in a cell. A goal set lower in its
- * cell than the status beside it still starts with its row; a line pushed off the grid by a
- * taller font, and the next line making up for it, start nothing. */
-static void test_segment_table_rows_by_pitch(void **state) {
+/* A page's ruling lines, as extraction reads them. */
+static void hrule(k2x_page *page, double x0, double x1, double y) {
+  k2x_rule r = {K2X_RULE_HORIZONTAL, x0, y, x1, y, 0.25};
+  g_array_append_val(page->rules, r);
+}
+
+static void vrule(k2x_page *page, double x, double y0, double y1) {
+  k2x_rule r = {K2X_RULE_VERTICAL, x, y0, x, y1, 0.25};
+  g_array_append_val(page->rules, r);
+}
+
+static void table_head(GArray *g, double *y, const char *label) {
+  header(g, y, TRUE, label);
+  line(g, LEFT, y, "１．令和２年度の達成目標・取組状況");
+  tu_add_text(g, 100, *y, SIZE, "令和２年度の達成目標");
+  tu_add_text(g, 380, *y, SIZE, "取組状況");
+  *y += PITCH;
+}
+
+/* Rows of a ruled table without cell padding stand no further apart than lines in a cell:
+ * the rules say where rows end, even where a cell ends on a full line, and even where the
+ * goal sits lower in its cell than the status beside it. */
+static void test_segment_table_rows_from_rules(void **state) {
   fixture *f = *state;
   GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
   double y = 40;
-  header(g, &y, TRUE, "青森県");
-  line(g, LEFT, &y, "１．令和２年度の達成目標・取組状況");
-  tu_add_text(g, 100, y, SIZE, "令和２年度の達成目標");
-  tu_add_text(g, 380, y, SIZE, "取組状況");
-  y += PITCH + 0.5;
+  table_head(g, &y, "青森県");
+  double top = y - 2;
   g_autofree char *goal_full = chars("地域移行に関わる支援関係者が事例を共有", 20);
   g_autofree char *status_full = chars("病院の看護部長にチーム会議の協議内容を伝え", 22);
+  double bounds[3];
   cells(g, &y, goal_full, status_full);
-  cells(g, &y, goal_full, status_full);
-  y -= 0.4;
-  cells(g, &y, goal_full, status_full);
-  y += 0.4;
-  cells(g, &y, "意欲をもてる", "できた");
-  y += 0.5;
+  cells(g, &y, "意欲をもてる", status_full);
+  bounds[0] = y - 2;
   cells(g, &y, NULL, status_full);
   cells(g, &y, "中央の目標", status_full);
   cells(g, &y, NULL, "実施した");
-  y += 0.5;
+  bounds[1] = y - 2;
   cells(g, &y, "三つ目", "状況三");
+  bounds[2] = y - 2;
   list_sections(g, &y);
-  k2x_page *pages[] = {tu_page(1, g)};
+  k2x_page *page = tu_page(1, g);
+  for (guint i = 0; i < G_N_ELEMENTS(bounds); i++)
+    hrule(page, LEFT - 4, 530, bounds[i]);
+  hrule(page, LEFT - 4, 530, top);
+  k2x_page *pages[] = {page};
   run(f, pages, 1);
 
   const k2x_section *s = section(g_ptr_array_index(f->doc->reports, 0), 0);
+  assert_int_equal(s->layout, K2X_LAYOUT_RULES);
   assert_int_equal(s->rows->len, 3);
   assert_string_equal(cell(s, 1, 0), "中央の目標");
   g_autofree char *status = g_strconcat(status_full, status_full, "実施した", NULL);
   assert_string_equal(cell(s, 1, 1), status);
   assert_string_equal(cell(s, 2, 0), "三つ目");
+}
+
+/* A grid: the columns come from the vertical rules, and a goal that spans two status boxes
+ * keeps its text in its own row, with a warning. */
+static void test_segment_table_grid_spanning_cell(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  table_head(g, &y, "青森県");
+  double top = y - 2;
+  cells(g, &y, "一つ目の目標", "一つ目の状況");
+  double b0 = y - 2;
+  cells(g, &y, "二つ目の目標", "二つ目の状況の前半");
+  double b1 = y - 2;
+  cells(g, &y, NULL, "二つ目の状況の後半");
+  double b2 = y - 2;
+  list_sections(g, &y);
+  k2x_page *page = tu_page(1, g);
+  hrule(page, LEFT - 4, 530, top);
+  hrule(page, LEFT - 4, 530, b0);
+  hrule(page, COL2 - 4, 530, b1); /* the status column only: the goal spans it */
+  hrule(page, LEFT - 4, 530, b2);
+  vrule(page, LEFT - 4, top, b2);
+  vrule(page, COL2 - 4, top, b2);
+  vrule(page, 530, top, b2);
+  k2x_page *pages[] = {page};
+  run(f, pages, 1);
+
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_section *s = section(r, 0);
+  assert_int_equal(s->layout, K2X_LAYOUT_GRID);
+  assert_int_equal(s->rows->len, 3);
+  assert_string_equal(cell(s, 1, 0), "二つ目の目標");
+  assert_string_equal(cell(s, 1, 1), "二つ目の状況の前半");
+  assert_string_equal(cell(s, 2, 0), "");
+  assert_string_equal(cell(s, 2, 1), "二つ目の状況の後半");
+  assert_true(has_warning(r, "cell_spans_rows"));
+  assert_false(has_warning(r, "table_columns_guessed"));
+}
+
+/* Chromium's way: a rule under the header only, generous padding, paragraphs spaced inside
+ * a cell. Paragraph spacing is not a row boundary, a status paragraph beside an empty goal
+ * goes on the row, and a goal's second paragraph beside no status is no row either; the rows
+ * are where the spacing is a row's. */
+static void test_segment_table_rows_from_spacing(void **state) {
+  fixture *f = *state;
+  GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+  double y = 40;
+  table_head(g, &y, "茨城県");
+  double under_header = y - 2;
+  const double padding = 12, para = 4;
+  y += padding;
+  g_autofree char *status_full = chars("保健所圏域ごとの課題の明確化課題解決に向け", 22);
+  cells(g, &y, "・圏域の協議の場", status_full);
+  cells(g, &y, NULL, "調査を実施した。");
+  y += para;
+  cells(g, &y, NULL, "・報告様式等の作成。");
+  y += 2 * padding;
+  g_autofree char *goal_full = chars("精神科医療機関と連携し医療従事者の理解促進", 20);
+  cells(g, &y, goal_full, status_full);
+  cells(g, &y, "する。", "研修を計画した。");
+  y += para;
+  cells(g, &y, "（10 回）", NULL);
+  y += 2 * padding;
+  cells(g, &y, "人材を育成する。", "実施できなかった。");
+  y += padding;
+  list_sections(g, &y);
+  k2x_page *page = tu_page(1, g);
+  hrule(page, LEFT - 4, 530, under_header);
+  k2x_page *pages[] = {page};
+  run(f, pages, 1);
+
+  const k2x_report *r = g_ptr_array_index(f->doc->reports, 0);
+  const k2x_section *s = section(r, 0);
+  assert_int_equal(s->layout, K2X_LAYOUT_TEXT);
+  assert_int_equal(s->rows->len, 3);
+  g_autofree char *s0 = g_strconcat(status_full, "調査を実施した。\n・報告様式等の作成。", NULL);
+  assert_string_equal(cell(s, 0, 1), s0);
+  g_autofree char *g1 = g_strconcat(goal_full, "する。\n（10 回）", NULL);
+  assert_string_equal(cell(s, 1, 0), g1);
+  assert_string_equal(cell(s, 2, 0), "人材を育成する。");
+  assert_false(has_warning(r, "table_header_missing"));
+}
+
+/* A rule at a page edge says nothing by itself: a row whose goal breaks off mid-sentence at
+ * the foot of page 1 goes on at the head of page 2; in the second report, cells that both
+ * ended open a new row on the next page. Both tables are closed at the foot and opened at
+ * the head of the page. */
+static void test_segment_table_page_edge_rules(void **state) {
+  fixture *f = *state;
+  g_autofree char *goal_full = chars("精神障がい者ピアサポーターを養成し語り", 20);
+  g_autofree char *status_full = chars("ピアサポーター養成講座を実施したまたリモートに", 22);
+  k2x_page *pages[4];
+  for (int report = 0; report < 2; report++) {
+    GArray *g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+    double y = 40;
+    table_head(g, &y, report == 0 ? "青森県" : "茨城県");
+    double top = y - 2;
+    cells(g, &y, "一つ目の目標", "一つ目の状況");
+    double b0 = y - 2;
+    cells(g, &y, goal_full, report == 0 ? status_full : "二つ目の状況。");
+    if (report == 1)
+      cells(g, &y, "二つ目の目標の終わり", NULL);
+    double foot = y - 2;
+    k2x_page *p1 = tu_page(2 * report + 1, g);
+    hrule(p1, LEFT - 4, 530, top);
+    hrule(p1, LEFT - 4, 530, b0);
+    hrule(p1, LEFT - 4, 530, foot);
+    g = g_array_new(FALSE, FALSE, sizeof(k2x_glyph));
+    y = 40;
+    cells(g, &y, report == 0 ? "を進める" : "三つ目の目標", report == 0 ? "・交流会" : "三つ目");
+    double b1 = y - 2;
+    if (report == 1)
+      list_sections(g, &y);
+    else
+      cells(g, &y, "四つ目の目標", "四つ目");
+    double b2 = y - 2;
+    if (report == 0)
+      list_sections(g, &y);
+    k2x_page *p2 = tu_page(2 * report + 2, g);
+    hrule(p2, LEFT - 4, 530, 38);
+    hrule(p2, LEFT - 4, 530, b1);
+    if (report == 0)
+      hrule(p2, LEFT - 4, 530, b2);
+    pages[2 * report] = p1;
+    pages[2 * report + 1] = p2;
+  }
+  run(f, pages, 4);
+
+  const k2x_section *a = section(g_ptr_array_index(f->doc->reports, 0), 0);
+  assert_int_equal(a->rows->len, 3);
+  g_autofree char *goal = g_strconcat(goal_full, "を進める", NULL);
+  assert_string_equal(cell(a, 1, 0), goal);
+  g_autofree char *status = g_strconcat(status_full, "\n・交流会", NULL);
+  assert_string_equal(cell(a, 1, 1), status);
+  const k2x_row *joined = g_ptr_array_index(a->rows, 1);
+  assert_int_equal(joined->page_first, 1);
+  assert_int_equal(joined->page_last, 2);
+  const k2x_section *b = section(g_ptr_array_index(f->doc->reports, 1), 0);
+  assert_int_equal(b->rows->len, 3);
+  assert_string_equal(cell(b, 2, 0), "三つ目の目標");
 }
 
 /* A first line set in right under its heading belongs to the section, however far from the
@@ -681,7 +841,10 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_segment_every_line_accounted, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_title_not_inherited, setup, teardown),
-      cmocka_unit_test_setup_teardown(test_segment_table_rows_by_pitch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_rows_from_rules, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_grid_spanning_cell, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_rows_from_spacing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_segment_table_page_edge_rules, setup, teardown),
       cmocka_unit_test_setup_teardown(test_segment_indented_line_under_heading, setup,
                                       teardown),
       cmocka_unit_test(test_segment_columns_interleaved_rows),
