@@ -535,5 +535,7 @@ k2x_page *k2x_ocr_read_page(k2x_ocr *ocr, PopplerPage *pp, int number, GError **
   page->ocr = TRUE;
   page->ocr_confidence = mean;
   page->ocr_skew = angle;
+  g_debug("page %d read by OCR at %.0f dpi: %u lines, %u rules, turned %.2f°", number, dpi,
+          page->lines->len, page->rules->len, angle);
   return page;
 }
