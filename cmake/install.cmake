@@ -32,11 +32,13 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # The library packages come from dpkg-shlibdeps, with the sonames and versions of the Debian
-# the package is built on (bookworm: libpoppler-glib8, libglib2.0-0, libjson-glib-1.0-0,
+# the package is built on (bookworm: libpoppler-glib8, liblept5, libglib2.0-0, libjson-glib-1.0-0,
 # libxlsxwriter4, libcairo2, libpango-1.0-0, libpangocairo-1.0-0, libc6); the fonts the review
 # PDF is drawn with are no library, so they are named here.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-ipaexfont")
+# Tesseract is loaded at run time (src/ocr.c says why), so dpkg-shlibdeps cannot see it; its
+# Japanese language data is no library either.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-ipaexfont, libtesseract5, tesseract-ocr-jpn")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "poppler-utils")
 set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Regenerates the committed seed corpora in fuzz/corpus/ from the test fixtures: PDFs rendered
 # from a few fixture specs by gen_fixtures, their pdftotext text (with and without -layout,
-# one in CP932), the real bundle's text excerpt, and the built-in profile.
+# one in CP932), the real bundle's text excerpt, the built-in profile, and basic.pdf with its
+# first page scanned (scan_fixtures, 100 dpi: the OCR path with text to read).
 # Usage: fuzz/make-seeds.sh [BUILD_DIR]   (default build/; needs gen_fixtures built there)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 gen=${1:-$top/build}/tests/gen_fixtures
+scan=${1:-$top/build}/tests/scan_fixtures
 corpus=$top/fuzz/corpus
 specs=$top/tests/fixtures/specs
 tmp=$(mktemp -d)
@@ -15,6 +17,7 @@ rm -f "$corpus"/{text,pdf,profile}/*
 for spec in basic empty-section features scan-page; do
   "$gen" "$specs/$spec.spec" "$corpus/pdf/$spec.pdf" "$tmp/$spec.json" >/dev/null
 done
+"$scan" --dpi 100 --pages 1 "$corpus/pdf/basic.pdf" "$corpus/pdf/basic-scan.pdf"
 pdftotext "$corpus/pdf/basic.pdf" "$corpus/text/basic.txt"
 pdftotext -layout "$corpus/pdf/basic.pdf" "$corpus/text/basic.layout.txt"
 pdftotext -layout "$corpus/pdf/features.pdf" "$corpus/text/features.layout.txt"

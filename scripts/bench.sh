@@ -8,7 +8,8 @@
 # taken around it. Prints the medians, spreads and targets and writes them to bench/results.md.
 # Needs build/ (scripts/test.sh or scripts/build.sh; built here when missing); installs the
 # tools it compares with. See bench/README.md for what each number means and how to profile.
-# Usage: [RUNS=5] [PAGES=1000] [FOLDER=200] [KEEP=1] scripts/bench.sh
+# Then scripts/bench_ocr.sh (OCR of scans; OCR=0 skips it, OCR_RUNS its rounds).
+# Usage: [RUNS=5] [PAGES=1000] [FOLDER=200] [KEEP=1] [OCR=0] scripts/bench.sh
 set -euo pipefail
 
 RUNS=${RUNS:-5}                  # timed rounds
@@ -207,4 +208,6 @@ python3 "$top/bench/summarize.py" --raw "$raw" --inputs "$inputs" --out "$RESULT
   status=$?
 [ $status -le 1 ] || exit $status
 echo "bench.sh: wrote ${RESULTS#"$top"/} in $((SECONDS - t_start)) s" >&2
+# OCR of scanned pages: seconds per page, --jobs 2, RSS over pages (OCR=0 skips it).
+[ "${OCR:-1}" = 0 ] || RESULTS=$RESULTS RUNS=${OCR_RUNS:-3} "$top/scripts/bench_ocr.sh"
 if [ "$STRICT" = 1 ]; then exit $status; fi

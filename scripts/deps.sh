@@ -8,9 +8,10 @@
 set -euo pipefail
 
 # libpoppler-private-dev: poppler's core API, for the paths a page draws (src/extract_rules.cc).
+# libtesseract-dev (with libleptonica-dev) and tesseract-ocr-jpn: OCR of scanned pages (src/ocr.c).
 packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
           libpoppler-private-dev libjson-glib-dev libxlsxwriter-dev libcairo2-dev
-          libpango1.0-dev fonts-ipaexfont)
+          libpango1.0-dev fonts-ipaexfont libtesseract-dev libleptonica-dev tesseract-ocr-jpn)
 case "${1:-run}" in
   test) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind) ;;
   office) packages=(libreoffice-calc-nogui) ;;

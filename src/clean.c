@@ -207,9 +207,39 @@ static gboolean is_structure(const k2x_profile *profile, const k2x_line *l) {
   return FALSE;
 }
 
+/* Takes corrected for a line's text, keeping what OCR read. */
+static void correct_line(k2x_line *l, char *corrected) {
+  if (!l->read)
+    l->read = g_steal_pointer(&l->text);
+  g_free(l->text);
+  l->text = corrected;
+  g_free(l->norm);
+  l->norm = k2x_text_normalize(l->text);
+}
+
+/* On a page read by OCR, a label is a known place, a heading one of the profile's: a line
+ * that would be one but for a slip or two is taken as the known form. */
+static gboolean correct_label(k2x_line *l, const k2x_regions *regions) {
+  char *label = k2x_region_correct_label(regions, l->text);
+  if (label)
+    correct_line(l, label);
+  return label != NULL;
+}
+
+static void correct_headings(k2x_page *page, const k2x_profile *profile) {
+  for (guint i = 0; i < page->lines->len; i++) {
+    k2x_line *l = g_ptr_array_index(page->lines, i);
+    char *heading = k2x_profile_correct_heading(profile, l->text);
+    if (heading)
+      correct_line(l, heading);
+  }
+}
+
 void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
                     const k2x_profile *profile, const k2x_regions *regions) {
   GPtrArray *lines = page->lines;
+  if (page->ocr)
+    correct_headings(page, profile);
   for (guint i = 0; i < lines->len; i++) {
     k2x_line *l = g_ptr_array_index(lines, i);
     if (l->role != K2X_ROLE_NONE)
@@ -235,7 +265,8 @@ void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
     k2x_line *l = g_ptr_array_index(lines, i);
     if (l->role != K2X_ROLE_NONE)
       continue;
-    if (is_label_position(page, i) && k2x_region_is_label(regions, l->text) &&
+    if (is_label_position(page, i) &&
+        (k2x_region_is_label(regions, l->text) || (page->ocr && correct_label(l, regions))) &&
         !is_structure(profile, l)) {
       l->role = K2X_ROLE_LABEL;
       continue;

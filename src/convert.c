@@ -21,6 +21,54 @@ static void trace_page(FILE *out, const k2x_page *page) {
   }
 }
 
+/* Characters OCR read with less confidence than this are listed for staff to check. */
+#define OCR_LOW_CONFIDENCE 0.5
+
+/* What OCR made of a page, said as warnings, and its lines kept for a review to draw. */
+static void note_ocr(k2x_doc *doc, const k2x_page *page) {
+  if (page->ocr_error)
+    k2x_doc_add_warning(doc, "ocr_failed", page->number,
+                        "page %d could not be read from its image: %s", page->number,
+                        page->ocr_error);
+  if (!page->ocr)
+    return;
+  guint chars = 0;
+  for (guint i = 0; i < page->lines->len; i++) {
+    const k2x_line *l = g_ptr_array_index(page->lines, i);
+    const k2x_glyph *g = (const k2x_glyph *)l->glyphs->data;
+    chars += l->glyphs->len;
+    double sum = 0;
+    GString *low = NULL;
+    for (guint k = 0; k < l->glyphs->len; k++) {
+      sum += g[k].conf;
+      if (g[k].conf >= OCR_LOW_CONFIDENCE)
+        continue;
+      if (!low)
+        low = g_string_new(NULL);
+      if (low->len)
+        g_string_append(low, "、");
+      g_string_append_unichar(low, g[k].c);
+      g_string_append_printf(low, "（%.0f%%）", 100 * g[k].conf);
+    }
+    k2x_doc_add_ocr_line(doc, page->number, l->box, l->glyphs->len ? sum / l->glyphs->len : 0);
+    if (l->read)
+      k2x_doc_add_warning(doc, "ocr_corrected", page->number, "OCR read 「%s」, taken as 「%s」",
+                          l->read, l->text)
+          ->box = l->box;
+    if (low) {
+      k2x_doc_add_warning(doc, "ocr_low_confidence", page->number,
+                          "「%s」: characters read with little confidence: %s", l->text,
+                          low->str)
+          ->box = l->box;
+      g_string_free(low, TRUE);
+    }
+  }
+  k2x_doc_add_warning(doc, "page_ocr", page->number,
+                      "page %d read from its image by OCR: %u characters, mean confidence "
+                      "%.0f%%, turned %.2f° to level it",
+                      page->number, chars, 100 * page->ocr_confidence, page->ocr_skew);
+}
+
 /* Pages in page order: read here one at a time, or extracted ahead by worker threads, each
  * with its own copy of the source, as a poppler document may not be shared between threads.
  * Workers take the next page not yet taken, so a slow page does not hold the others up, and
@@ -184,6 +232,10 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
   doc->kind = g_strdup(k2x_source_kind(src));
   doc->pages = k2x_source_page_count(src);
   doc->profile = g_strdup(options->profile->name);
+  k2x_source_set_ocr(src, &options->ocr);
+  /* Before the page threads start (see k2x_ocr_load); a failure shows with the first scan. */
+  if (options->ocr.mode != K2X_OCR_NEVER && g_str_equal(doc->kind, "pdf"))
+    k2x_ocr_load();
 
   /* Repeated headers are found by looking at the neighbouring pages, so the window is the
    * previous, current and next page; nothing else is kept, and with on_report neither are
@@ -219,6 +271,12 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
                           "the limit of %u",
                           cur->number, cur->rules_dropped, max_glyphs);
     k2x_segmenter_add_page(seg, cur);
+    if (cur->ocr && !g_str_has_suffix(doc->kind, "+ocr")) {
+      char *kind = g_strconcat(doc->kind, "+ocr", NULL);
+      g_free(doc->kind);
+      doc->kind = kind;
+    }
+    note_ocr(doc, cur);
     /* The rules, as marks, only for a review: a streaming caller keeps no marks. */
     for (guint r = 0; !options->on_report && r < cur->rules->len; r++) {
       const k2x_rule *rule = &g_array_index(cur->rules, k2x_rule, r);
@@ -227,8 +285,10 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     }
     if (options->trace)
       trace_page(options->trace, cur);
-    if (options->on_report)
+    if (options->on_report) {
       g_ptr_array_set_size(doc->marks, 0);
+      g_array_set_size(doc->ocr_lines, 0);
+    }
     k2x_page_free(prev);
     prev = cur;
     cur = next;

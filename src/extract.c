@@ -5,6 +5,7 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "ocr.h"
 #include "rules.h"
 #include "text.h"
 
@@ -12,6 +13,10 @@
 #define RUN_GAP 0.8
 /* Glyphs further apart than this many font sizes are written with a space between. */
 #define SPACE_GAP 0.15
+/* A page with at most this many characters over an image covering this share of it is a
+ * scan (OCR mode auto). */
+#define SCAN_STRAY_CHARS 40
+#define SCAN_COVER 0.6
 
 struct k2x_source {
   GMappedFile *map;
@@ -21,6 +26,10 @@ struct k2x_source {
   char *sha256;
   int pages;
   char *password; /* set when it opened only with this password */
+  k2x_ocr_options ocr_options; /* mode AUTO unless set */
+  char *ocr_lang;
+  k2x_ocr *ocr;       /* loaded with the first page read from its image */
+  char *ocr_failure;  /* why the engine did not load: not tried again for every page */
   k2x_page_reader *reader; /* the same bytes in poppler's core API, for text and paths in
                               one pass; NULL: poppler-glib reads the text, and no rules */
 };
@@ -33,6 +42,7 @@ static void line_free(gpointer p) {
   g_array_unref(l->runs);
   g_free(l->text);
   g_free(l->norm);
+  g_free(l->read);
   g_free(l);
 }
 
@@ -41,6 +51,7 @@ void k2x_page_free(k2x_page *page) {
     return;
   g_ptr_array_unref(page->lines);
   g_array_unref(page->rules);
+  g_free(page->ocr_error);
   g_free(page);
 }
 
@@ -426,6 +437,9 @@ void k2x_source_free(k2x_source *source) {
     g_mapped_file_unref(source->map);
   g_free(source->sha256);
   g_free(source->password);
+  k2x_ocr_free(source->ocr);
+  g_free(source->ocr_lang);
+  g_free(source->ocr_failure);
   g_free(source);
 }
 
@@ -451,8 +465,22 @@ k2x_source *k2x_source_copy(const k2x_source *source, GError **error) {
   copy->sha256 = g_strdup(source->sha256);
   copy->pages = source->pages;
   copy->password = g_strdup(source->password);
+  k2x_source_set_ocr(copy, &source->ocr_options);
   copy->reader = source->reader ? page_reader_open(copy) : NULL;
   return copy;
+}
+
+void k2x_source_set_ocr(k2x_source *source, const k2x_ocr_options *options) {
+  k2x_ocr_options none = {K2X_OCR_NEVER, 0, NULL};
+  if (!options)
+    options = &none;
+  char *lang = g_strdup(options->lang);
+  g_free(source->ocr_lang);
+  source->ocr_lang = lang;
+  source->ocr_options = *options;
+  source->ocr_options.lang = lang;
+  k2x_ocr_free(g_steal_pointer(&source->ocr));
+  g_clear_pointer(&source->ocr_failure, g_free);
 }
 
 int k2x_source_page_count(const k2x_source *source) {
@@ -465,6 +493,43 @@ const char *k2x_source_sha256(const k2x_source *source) {
 
 const char *k2x_source_kind(const k2x_source *source) {
   return source->text ? "text" : "pdf";
+}
+
+/* A scan: a page without text over an image, or with only a few stray characters (a stamp, a
+ * scanner's page number) over an image that covers most of it. */
+static gboolean is_scan(PopplerPage *pp, guint chars, double w, double h) {
+  if (chars > SCAN_STRAY_CHARS)
+    return FALSE;
+  GList *images = poppler_page_get_image_mapping(pp);
+  double cover = 0;
+  for (GList *l = images; l; l = l->next) {
+    const PopplerRectangle *r = &((PopplerImageMapping *)l->data)->area;
+    cover = MAX(cover, fabs((r->x2 - r->x1) * (r->y2 - r->y1)) / MAX(w * h, 1));
+  }
+  gboolean scan = images && (chars == 0 || cover >= SCAN_COVER);
+  poppler_page_free_image_mapping(images);
+  return scan;
+}
+
+/* The page read from its image, or NULL with *failure set. The engine loads with the first
+ * such page; when it cannot, no page tries again. */
+static k2x_page *read_image(k2x_source *source, PopplerPage *pp, int number, char **failure) {
+  GError *error = NULL;
+  if (!source->ocr && !source->ocr_failure &&
+      !(source->ocr = k2x_ocr_new(&source->ocr_options, &error))) {
+    source->ocr_failure = g_strdup(error->message);
+    g_clear_error(&error);
+  }
+  if (!source->ocr) {
+    *failure = g_strdup(source->ocr_failure);
+    return NULL;
+  }
+  k2x_page *page = k2x_ocr_read_page(source->ocr, pp, number, &error);
+  if (!page) {
+    *failure = g_strdup(error->message);
+    g_error_free(error);
+  }
+  return page;
 }
 
 /* poppler-glib's text of a page and a box per character of it, with the font size of the
@@ -504,7 +569,7 @@ static void glyphs_from_text(GArray *glyphs, const char *text, const GArray *box
       continue;
     const k2x_char_box *r = &g_array_index(boxes, k2x_char_box, i);
     k2x_glyph g = {k2x_text_canonical_char(c), (float)MIN(r->x1, r->x2), (float)MIN(r->y1, r->y2),
-                   (float)MAX(r->x1, r->x2), (float)MAX(r->y1, r->y2), 0};
+                   (float)MAX(r->x1, r->x2), (float)MAX(r->y1, r->y2), 0, 0};
     g.size = r->size > 0 ? (float)r->size : g.y1 - g.y0;
     if (g.x1 - g.x0 <= 0 && g.y1 - g.y0 <= 0)
       continue;
@@ -546,20 +611,30 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
     dropped = (guint)chars;
   else if (text)
     glyphs_from_text(glyphs, text, boxes);
-  gboolean scanned = FALSE;
-  /* A page without text that shows an image is a scan. */
-  if (glyphs->len == 0 && dropped == 0 && !pp)
+  /* A page with (almost) no text may be a scan: poppler-glib's page tells, and renders it. */
+  gboolean image_wanted = source->ocr_options.mode == K2X_OCR_ALWAYS ||
+                          (dropped == 0 && glyphs->len <= SCAN_STRAY_CHARS);
+  if (image_wanted && !pp)
     pp = poppler_document_get_page(source->doc, index);
-  if (glyphs->len == 0 && dropped == 0 && pp) {
-    GList *images = poppler_page_get_image_mapping(pp);
-    scanned = images != NULL;
-    poppler_page_free_image_mapping(images);
-  }
+  gboolean scanned = dropped == 0 && pp && is_scan(pp, glyphs->len, w, h);
+  g_autofree char *failure = NULL;
+  k2x_page *page = NULL;
+  if (pp && (source->ocr_options.mode == K2X_OCR_ALWAYS ||
+             (source->ocr_options.mode == K2X_OCR_AUTO && scanned)))
+    page = read_image(source, pp, index + 1, &failure);
   if (pp)
     g_object_unref(pp);
-  k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
-  page->has_images = scanned;
+  if (page) {
+    g_array_unref(glyphs);
+    if (pieces)
+      g_array_unref(pieces);
+    page->has_images = TRUE;
+    return page;
+  }
+  page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
+  page->has_images = scanned && page->lines->len == 0;
   page->dropped = dropped;
+  page->ocr_error = g_steal_pointer(&failure);
   /* A page skipped for its size is not read any further; a page with too many pieces, half
    * read, has no rules rather than some. */
   if (pieces && skipped)

@@ -12,6 +12,7 @@ typedef struct {
   gunichar c;
   float x0, y0, x1, y1;
   float size;
+  float conf; /* read by OCR: how sure Tesseract is of it, 0..1; 0 from a text layer */
 } k2x_glyph;
 
 /* A horizontally continuous stretch of a line: glyphs [start, end) of the line. Runs are
@@ -30,6 +31,7 @@ typedef struct {
   char *text;     /* runs joined with one space */
   char *norm;     /* text normalised (k2x_text_normalize), once for every stage that matches */
   k2x_role role;  /* set by clean and segment */
+  char *read;     /* OCR: the text as read when a vocabulary corrected it (clean); else NULL */
 } k2x_line;
 
 /* A ruling line the page draws: a stroked line, or an edge of a thin filled rectangle or of
@@ -60,6 +62,10 @@ typedef struct {
   guint dropped;      /* characters of a page over the glyph limit, which was then skipped */
   guint rules_dropped; /* path pieces of a page that draws more than the glyph limit of them:
                           its rules were not read */
+  gboolean ocr;          /* read from its image (ocr.h): glyphs carry their confidence */
+  double ocr_confidence; /* mean of the glyphs' */
+  double ocr_skew;       /* degrees the image was turned to level it */
+  char *ocr_error;       /* why the page image could not be read, or NULL */
   gboolean unreadable; /* poppler could not return the page: it comes back empty */
 } k2x_page;
 
@@ -111,6 +117,11 @@ void k2x_source_free(k2x_source *source);
  * not be shared between threads. It reads the source's mapped bytes, the ones hashed, with
  * the source's password. NULL with error set for a text source or on failure. */
 k2x_source *k2x_source_copy(const k2x_source *source, GError **error);
+/* Which pages are read from their image, and how (ocr.h; by default K2X_OCR_AUTO; NULL:
+ * never). A copy reads as its source does, with its own engine, loaded with the first page it
+ * reads so. */
+typedef struct k2x_ocr_options k2x_ocr_options;
+void k2x_source_set_ocr(k2x_source *source, const k2x_ocr_options *options);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_source, k2x_source_free)
 
 int k2x_source_page_count(const k2x_source *source);

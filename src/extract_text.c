@@ -205,7 +205,7 @@ k2x_page *k2x_page_new_from_text(int number, const GPtrArray *lines, gboolean la
       before = c;
       if (!g_unichar_isspace(c) && g_unichar_isprint(c)) {
         k2x_glyph g = {k2x_text_canonical_char(c), (float)x, (float)y, (float)(x + w),
-                       (float)(y + SIZE), (float)SIZE};
+                       (float)(y + SIZE), (float)SIZE, 0};
         g_array_append_val(glyphs, g);
       }
       x += w;

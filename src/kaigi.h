@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "model.h"
+#include "ocr.h"
 #include "profile.h"
 #include "region.h"
 #include "writer.h"
@@ -26,6 +27,7 @@ typedef struct {
   int threads;                /* PDF pages extracted at once, each thread with its own poppler
                                * document; 0 or 1 for one page at a time. The result does not
                                * depend on it. */
+  k2x_ocr_options ocr;        /* which pages are read from their image, and how */
   k2x_report_fn on_report;    /* NULL: the doc keeps its reports. Else each report is handed
                                * to it and then released (k2x_doc_release_report), and so are
                                * the marks, which only a review draws: memory stays flat

@@ -28,6 +28,8 @@ typedef struct {
   char *csv_encoding;
   gboolean csv_replace;
   k2x_csv_options csv_options;
+  char *ocr_mode; /* auto, always, never */
+  k2x_ocr_options ocr;
   char **inputs;
 } options;
 
@@ -105,6 +107,14 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
        "End the conversion of an input after SECONDS (default 600; 0: no limit)", "SECONDS"},
       {"memory-limit", 0, 0, G_OPTION_ARG_INT, &o->memory_limit,
        "Memory one input may use, in MB (default 4096; 0: no limit)", "MB"},
+      {"ocr", 0, 0, G_OPTION_ARG_STRING, &o->ocr_mode,
+       "Read pages from their image with Tesseract: auto (pages without text; default), "
+       "always (every page, when the text layer is garbage) or never",
+       "MODE"},
+      {"ocr-dpi", 0, 0, G_OPTION_ARG_INT, &o->ocr.dpi,
+       "Resolution pages are read by OCR at (default 300)", "DPI"},
+      {"ocr-lang", 0, 0, G_OPTION_ARG_STRING, &o->ocr.lang,
+       "Tesseract language(s) of OCR, e.g. jpn+eng (default jpn)", "LANG"},
       {"quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "Print errors only", NULL},
       {"trace", 0, 0, G_OPTION_ARG_NONE, &o->trace,
        "Print every source line with what it was taken as (for tuning a profile)", NULL},
@@ -152,6 +162,16 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                 "--csv-encoding: unknown encoding \"%s\" (known: utf-8-bom, cp932)",
                 o->csv_encoding);
+    return FALSE;
+  }
+  if (o->ocr_mode && !k2x_ocr_mode_from_name(o->ocr_mode, &o->ocr.mode)) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--ocr: unknown mode \"%s\" (known: auto, always, never)", o->ocr_mode);
+    return FALSE;
+  }
+  if (o->ocr.dpi < 0 || o->ocr.dpi > 1200) {
+    g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                "--ocr-dpi takes a resolution from 1 to 1200 (0: the default, 300)");
     return FALSE;
   }
   if (o->timeout < 0 || o->memory_limit < 0 || o->jobs < 0) {
@@ -436,6 +456,7 @@ static int run(const options *o) {
                               .regions = regions,
                               .password = o->password,
                               .input_encoding = o->input_encoding,
+                              .ocr = o->ocr,
                               .trace = o->trace ? stdout : NULL};
   job j = {o, &copt};
   g_autoptr(GPtrArray) outputs = g_ptr_array_new();
@@ -455,9 +476,13 @@ static int run(const options *o) {
                                o->csv_options.encoding == K2X_CSV_CP932 ? "cp932" : "utf-8-bom",
                                o->csv_replace ? ",replace" : "")
              : g_strdup("");
-  g_autofree char *fingerprint = g_strdup_printf("%s %s %s %s%s", K2X_VERSION,
+  g_autofree char *ocr_print =
+      o->ocr_mode || o->ocr.dpi || o->ocr.lang
+          ? g_strdup_printf(" ocr=%d,%d,%s", o->ocr.mode, o->ocr.dpi, o->ocr.lang ? o->ocr.lang : "")
+          : g_strdup("");
+  g_autofree char *fingerprint = g_strdup_printf("%s %s %s %s%s%s", K2X_VERSION,
                                                  profile->sha256, o->formats,
-                                                 o->review ? "review" : "", csv_print);
+                                                 o->review ? "review" : "", csv_print, ocr_print);
   k2x_batch batch = {o->output_dir, o->jobs, o->timeout, o->memory_limit, o->quiet,
                      o->recursive, o->incremental, o->force, o->log_path, fingerprint,
                      (const char *const *)outputs->pdata, o->shard, o->shards};
@@ -492,6 +517,8 @@ int main(int argc, char **argv) {
   g_free(o.password);
   g_free(o.input_encoding);
   g_free(o.csv_encoding);
+  g_free(o.ocr_mode);
+  g_free((char *)o.ocr.lang);
   g_free(o.log_path);
   g_free(o.combined);
   g_free(o.shard_spec);

@@ -76,6 +76,7 @@ k2x_doc *k2x_doc_new(void) {
   doc->reports = g_ptr_array_new_with_free_func(report_free);
   doc->warnings = g_ptr_array_new_with_free_func(warning_free);
   doc->marks = g_ptr_array_new_with_free_func(mark_free);
+  doc->ocr_lines = g_array_new(FALSE, FALSE, sizeof(k2x_ocr_line));
   doc->kind = g_strdup("pdf");
   return doc;
 }
@@ -90,6 +91,7 @@ void k2x_doc_free(k2x_doc *doc) {
   g_ptr_array_unref(doc->reports);
   g_ptr_array_unref(doc->warnings);
   g_ptr_array_unref(doc->marks);
+  g_array_unref(doc->ocr_lines);
   g_free(doc);
 }
 
@@ -181,6 +183,11 @@ void k2x_doc_add_mark(k2x_doc *doc, k2x_role role, int page, k2x_box box, const 
   m->span.box = box;
   m->text = g_strdup(text ? text : "");
   g_ptr_array_add(doc->marks, m);
+}
+
+void k2x_doc_add_ocr_line(k2x_doc *doc, int page, k2x_box box, double confidence) {
+  k2x_ocr_line l = {{page, box}, confidence};
+  g_array_append_val(doc->ocr_lines, l);
 }
 
 void k2x_spans_add(GArray *spans, int page, k2x_box box) {

@@ -103,17 +103,24 @@ typedef struct {
   char *text;
 } k2x_mark;
 
+/* A line read by OCR, so that a review shows what to check against the page image. */
+typedef struct {
+  k2x_span span;
+  double confidence; /* mean of its characters', 0..1 */
+} k2x_ocr_line;
+
 typedef struct {
   char *file;    /* base name of the source */
   char *sha256;  /* hex digest of the source bytes */
   int pages;
-  char *kind;    /* "pdf" or "text" */
+  char *kind;    /* "pdf", "pdf+ocr" (some pages read by OCR) or "text" */
   char *profile; /* profile name */
   GPtrArray *reports;  /* k2x_report*; while streaming, those not yet released */
   guint report_count;      /* reports added, the released ones included */
   guint released_warnings; /* warnings of the released reports */
   GPtrArray *warnings; /* k2x_warning* not tied to a report */
   GPtrArray *marks;    /* k2x_mark* */
+  GArray *ocr_lines;   /* k2x_ocr_line; like marks, only a review draws them */
   int line_roles[K2X_ROLE_COUNT]; /* how many source lines took each role */
 } k2x_doc;
 
@@ -133,6 +140,7 @@ k2x_warning *k2x_report_add_warning(k2x_report *report, const char *code, int pa
 k2x_warning *k2x_doc_add_warning(k2x_doc *doc, const char *code, int page,
                                  const char *format, ...) G_GNUC_PRINTF(4, 5);
 void k2x_doc_add_mark(k2x_doc *doc, k2x_role role, int page, k2x_box box, const char *text);
+void k2x_doc_add_ocr_line(k2x_doc *doc, int page, k2x_box box, double confidence);
 
 /* Removes a complete report that has been handed on to the writers and frees it, counting it
  * and its warnings still: how a long document is converted in constant memory. */

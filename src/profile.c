@@ -401,3 +401,178 @@ gsize k2x_profile_marker_length(const k2x_profile *profile, const char *printed,
   }
   return (gsize)end;
 }
+
+/* A heading pattern as literal characters and holes: a hole (HOLE) stands for what the
+ * pattern leaves open — a group, a class, an escape, an optional character — and takes what
+ * was read there as it is. NULL when the pattern has alternatives at its top. */
+#define HOLE ((gunichar)0)
+
+static GArray *heading_template(const char *pattern) {
+  GArray *t = g_array_new(FALSE, FALSE, sizeof(gunichar));
+  for (const char *p = pattern; *p;) {
+    gunichar c = g_utf8_get_char(p);
+    const char *next = g_utf8_next_char(p);
+    gboolean is_hole = TRUE;
+    if (c == '^' || c == '$') {
+      p = next;
+      continue;
+    } else if (c == '|') {
+      g_array_unref(t);
+      return NULL;
+    } else if (c == '\\' && *next) {
+      gunichar e = g_utf8_get_char(next);
+      is_hole = g_unichar_isalnum(e);
+      c = e;
+      next = g_utf8_next_char(next);
+    } else if (c == '(' || c == '[') {
+      int depth = 0;
+      gboolean in_class = FALSE;
+      const char *q = p;
+      for (; *q; q++) {
+        if (*q == '\\' && q[1]) {
+          q++;
+          continue;
+        }
+        if (in_class) {
+          in_class = *q != ']';
+          if (in_class || c == '(')
+            continue;
+          break;
+        }
+        if (*q == '[')
+          in_class = TRUE;
+        else if (*q == '(')
+          depth++;
+        else if (*q == ')' && --depth == 0)
+          break;
+      }
+      next = *q ? q + 1 : q;
+    } else if (c == '.') {
+      is_hole = TRUE;
+    } else if (c == '?' || c == '*' || c == '+' || c == '{') {
+      /* What the quantifier applies to is open. */
+      if (c == '{')
+        while (*next && *next != '}')
+          next++;
+      if (*next == '}')
+        next++;
+      if (t->len)
+        g_array_index(t, gunichar, t->len - 1) = HOLE;
+      p = next;
+      continue;
+    } else {
+      is_hole = FALSE;
+    }
+    if (is_hole && t->len && g_array_index(t, gunichar, t->len - 1) == HOLE) {
+      p = next;
+      continue;
+    }
+    gunichar entry = is_hole ? HOLE : c;
+    g_array_append_val(t, entry);
+    p = next;
+  }
+  /* Holes in a row are one. */
+  guint w = 0;
+  for (guint i = 0; i < t->len; i++) {
+    gunichar c = g_array_index(t, gunichar, i);
+    if (c == HOLE && w > 0 && g_array_index(t, gunichar, w - 1) == HOLE)
+      continue;
+    g_array_index(t, gunichar, w++) = c;
+  }
+  g_array_set_size(t, w);
+  return t;
+}
+
+/* Aligns text (n characters) to template tpl (m entries) by edit distance, holes taking any
+ * stretch of text for nothing; returns the cost, and in out the text with the literal
+ * characters of tpl where it was read otherwise. */
+static guint align_template(const gunichar *tpl, glong m, const gunichar *text, glong n,
+                            GString *out) {
+  glong w = n + 1;
+  g_autofree guint *d = g_new(guint, (m + 1) * w);
+  g_autofree char *how = g_new0(char, (m + 1) * w); /* the step that reached each cell */
+  for (glong i = 0; i <= m; i++)
+    for (glong j = 0; j <= n; j++) {
+      guint best = i == 0 && j == 0 ? 0 : G_MAXUINT / 2;
+      char step = 0;
+      if (j > 0 && d[i * w + j - 1] + 1 < best) /* a character read in excess */
+        best = d[i * w + j - 1] + 1, step = 'x';
+      if (i > 0 && tpl[i - 1] == HOLE) {
+        if (d[(i - 1) * w + j] < best) /* an empty hole */
+          best = d[(i - 1) * w + j], step = 'h';
+        if (j > 0 && d[i * w + j - 1] < best) /* the hole takes text[j - 1] */
+          best = d[i * w + j - 1], step = 't';
+      } else if (i > 0) {
+        if (d[(i - 1) * w + j] + 1 < best) /* a character not read */
+          best = d[(i - 1) * w + j] + 1, step = 'm';
+        if (j > 0 && d[(i - 1) * w + j - 1] + (tpl[i - 1] != text[j - 1]) < best)
+          best = d[(i - 1) * w + j - 1] + (tpl[i - 1] != text[j - 1]), step = 's';
+      }
+      d[i * w + j] = best;
+      how[i * w + j] = step;
+    }
+  g_autoptr(GArray) rev = g_array_new(FALSE, FALSE, sizeof(gunichar));
+  for (glong i = m, j = n; i > 0 || j > 0;) {
+    char step = how[i * w + j];
+    if (step == 'x') {
+      j--;
+    } else if (step == 'h') {
+      i--;
+    } else if (step == 't') {
+      g_array_append_val(rev, text[j - 1]);
+      j--;
+    } else if (step == 'm' || step == 's') {
+      g_array_append_val(rev, tpl[i - 1]);
+      i--;
+      j -= step == 's';
+    } else {
+      break;
+    }
+  }
+  for (guint k = rev->len; k > 0; k--)
+    g_string_append_unichar(out, g_array_index(rev, gunichar, k - 1));
+  return d[m * w + n];
+}
+
+char *k2x_profile_correct_heading(const k2x_profile *profile, const char *printed) {
+  if (k2x_profile_match_heading(profile, printed, NULL, NULL))
+    return NULL;
+  /* Only a numbered line: the number is what tells a heading from a line that quotes one,
+   * as a table's header row does. */
+  gint end = 0;
+  g_autoptr(GMatchInfo) mi = NULL;
+  if (may_have_number(printed) && k2x_profile_pattern_match(profile->number, printed, 0, 0, &mi))
+    g_match_info_fetch_pos(mi, 0, NULL, &end);
+  if (end == 0)
+    return NULL;
+  /* An item's marker is no slip: a bullet that reads like a heading is an item. */
+  if (profile->item_marker && k2x_profile_marker_length(profile, printed + end, NULL) > 0)
+    return NULL;
+  g_autofree char *norm = k2x_text_normalize(printed + end);
+  glong n = 0;
+  g_autofree gunichar *text = g_utf8_to_ucs4_fast(norm, -1, &n);
+  if (n == 0)
+    return NULL;
+  for (guint i = 0; i < profile->sections->len; i++) {
+    const k2x_profile_section *ps = g_ptr_array_index(profile->sections, i);
+    /* The pattern as the profile gives it, without the anchor compile() put around it. */
+    const char *pattern = g_regex_get_pattern(ps->heading);
+    g_autofree char *own = g_str_has_prefix(pattern, "^(?:") && g_str_has_suffix(pattern, ")")
+                               ? g_strndup(pattern + 4, strlen(pattern) - 5)
+                               : g_strdup(pattern);
+    g_autoptr(GArray) tpl = heading_template(own);
+    if (!tpl)
+      continue;
+    glong literal = 0;
+    for (guint k = 0; k < tpl->len; k++)
+      literal += g_array_index(tpl, gunichar, k) != HOLE;
+    g_autoptr(GString) fixed = g_string_new(NULL);
+    g_string_append_len(fixed, printed, end);
+    guint cost = align_template((const gunichar *)tpl->data, tpl->len, text, n, fixed);
+    if (cost == 0 || cost > k2x_text_slips_allowed(literal))
+      continue;
+    if (k2x_profile_match_heading(profile, fixed->str, NULL, NULL) == ps)
+      return g_string_free(g_steal_pointer(&fixed), FALSE);
+  }
+  return NULL;
+}

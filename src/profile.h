@@ -46,6 +46,12 @@ const k2x_profile_section *k2x_profile_match_heading(const k2x_profile *profile,
                                                      const char *printed, const char *norm,
                                                      char **heading);
 
+/* A numbered line read by OCR that would be a section heading but for a slip or two (bounded edit
+ * distance, k2x_text_slips_allowed, over the heading pattern's literal characters): the line
+ * with the heading's characters, its number as read; NULL when it is a heading already or
+ * none. Caller frees. */
+char *k2x_profile_correct_heading(const k2x_profile *profile, const char *printed);
+
 /* Matches text (valid UTF-8) against one of the profile's patterns from byte start, as
  * g_regex_match_full does without an error. A pattern compiled for the JIT (G_REGEX_OPTIMIZE)
  * gives the interpreter's result also where the JIT fails (its stack is small). *info (may be

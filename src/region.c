@@ -517,3 +517,41 @@ gboolean k2x_region_infer(const k2x_regions *regions, const char *body, char **p
   g_free(norm);
   return winner != NULL;
 }
+
+char *k2x_region_correct_label(const k2x_regions *regions, const char *text) {
+  if (!regions || k2x_region_is_label(regions, text))
+    return NULL;
+  g_autofree char *trimmed = trimmed_label(text);
+  glong n = 0;
+  g_autofree gunichar *t = g_utf8_to_ucs4_fast(trimmed, -1, &n);
+  if (n == 0 || n > LABEL_MAX_CHARS)
+    return NULL;
+  /* The place a label starts with, misread by a slip or two: the nearest known name wins,
+   * the longer of two as near. */
+  const place *best = NULL;
+  guint best_d = G_MAXUINT;
+  glong best_end = 0;
+  for (guint i = 0; i < regions->places->len; i++) {
+    const place *pl = g_ptr_array_index(regions->places, i);
+    glong m = 0, end = 0;
+    g_autofree gunichar *k = g_utf8_to_ucs4_fast(pl->norm, -1, &m);
+    guint limit = k2x_text_slips_allowed(m);
+    guint d = k2x_text_distance(k, m, t, n, TRUE, limit, &end);
+    if (d > limit || d == 0)
+      continue;
+    if (d < best_d || (d == best_d && best && pl->norm_len > best->norm_len)) {
+      best = pl;
+      best_d = d;
+      best_end = end;
+    }
+  }
+  if (!best)
+    return NULL;
+  g_autofree char *rest = g_ucs4_to_utf8(t + best_end, n - best_end, NULL, NULL, NULL);
+  char *label = g_strconcat(best->name, rest ? rest : "", NULL);
+  if (!k2x_region_is_label(regions, label)) {
+    g_free(label);
+    return NULL;
+  }
+  return label;
+}

@@ -28,6 +28,11 @@ gboolean k2x_region_parse_label(const k2x_regions *regions, const char *label,
  * no sentence punctuation. Position is the caller's business. */
 gboolean k2x_region_is_label(const k2x_regions *regions, const char *text);
 
+/* A line read by OCR that would be a label but for a slip or two in its place name (bounded
+ * edit distance, k2x_text_slips_allowed): the label with the known name, or NULL when text
+ * is a label already or is none. Caller frees. */
+char *k2x_region_correct_label(const k2x_regions *regions, const char *text);
+
 /* Infers prefecture + area from body text: the most specific place (municipality over
  * prefecture), then the most frequent, then the first, wins. Returns FALSE when the text
  * names no known place. Caller g_frees both strings. */

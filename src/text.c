@@ -301,3 +301,35 @@ char *k2x_text_strip(char *text) {
   text[end - start] = '\0';
   return text;
 }
+
+guint k2x_text_distance(const gunichar *known, glong m, const gunichar *text, glong n,
+                        gboolean prefix, guint limit, glong *end) {
+  /* Levenshtein, a row per character of known; d[j]: known[0, i) against text[0, j). */
+  g_autofree guint *d = g_new(guint, n + 1);
+  for (glong j = 0; j <= n; j++)
+    d[j] = (guint)j;
+  for (glong i = 1; i <= m; i++) {
+    guint diag = d[0], low = d[0] = (guint)i;
+    for (glong j = 1; j <= n; j++) {
+      guint up = d[j];
+      guint best = MIN(MIN(up, d[j - 1]) + 1, diag + (known[i - 1] != text[j - 1]));
+      diag = up;
+      d[j] = best;
+      low = MIN(low, best);
+    }
+    if (low > limit)
+      return limit + 1;
+  }
+  glong at = n;
+  if (prefix)
+    for (glong j = 0; j <= n; j++)
+      if (d[j] < d[at] || (d[j] == d[at] && labs(j - m) < labs(at - m)))
+        at = j;
+  if (end)
+    *end = at;
+  return MIN(d[at], limit + 1);
+}
+
+guint k2x_text_slips_allowed(glong n) {
+  return (guint)MIN(2, (n + 2) / 5);
+}

@@ -51,6 +51,16 @@ gunichar k2x_text_canonical_char(gunichar c);
 /* Display width in columns: wide characters count two. */
 gsize k2x_text_display_width(const char *text);
 
+/* The fewest characters to change, insert or delete to make text (UCS-4, n characters) read
+ * known (m characters); with prefix, to make some start of text read known, and *end (may
+ * be NULL) gets the length of that start (of starts as near, the one nearest m long). Stops counting past limit (returns limit + 1):
+ * what OCR slips are matched with. */
+guint k2x_text_distance(const gunichar *known, glong m, const gunichar *text, glong n,
+                        gboolean prefix, guint limit, glong *end);
+
+/* The edits OCR may have made to a known text of n characters: two, and a fifth of it. */
+guint k2x_text_slips_allowed(glong n);
+
 /* Trims white space (ASCII and Unicode, U+3000 included) at both ends, in place; returns text. */
 char *k2x_text_strip(char *text);
 

@@ -216,13 +216,12 @@ k2x_json_writer *k2x_json_writer_open(const k2x_doc *doc, const char *path, GErr
   w->gen = json_generator_new();
   json_generator_set_pretty(w->gen, TRUE);
   json_generator_set_indent(w->gen, INDENT);
-  /* The members whose values are known now, then the reports as they come. */
-  g_autoptr(JsonNode) source = source_to_json(doc);
+  /* The members whose values are known now, then the reports as they come; the source last,
+   * as whether a page is read by OCR is known only when it is read. */
   g_autoptr(JsonNode) profile = json_node_new(doc->profile ? JSON_NODE_VALUE : JSON_NODE_NULL);
   if (doc->profile)
     json_node_set_string(profile, doc->profile);
-  if (!put_string(w, "{\n \"schema\" : \"kaigi2xlsx/1\",\n \"source\" : ") ||
-      !put_node(w, source, 1) || !put_string(w, ",\n \"profile\" : ") ||
+  if (!put_string(w, "{\n \"schema\" : \"kaigi2xlsx/1\",\n \"profile\" : ") ||
       !put_node(w, profile, 1) || !put_string(w, ",\n \"reports\" : [")) {
     failed(w, error);
     k2x_json_writer_abort(w);
@@ -245,7 +244,9 @@ k2x_error k2x_json_writer_close(k2x_json_writer *w, const k2x_doc *doc, GError *
   g_autoptr(JsonBuilder) b = json_builder_new();
   add_warning_array(b, doc->warnings);
   g_autoptr(JsonNode) warnings = json_builder_get_root(b);
+  g_autoptr(JsonNode) source = source_to_json(doc);
   if (put_string(w, w->n_reports > 0 ? "\n ]" : "]") &&
+      put_string(w, ",\n \"source\" : ") && put_node(w, source, 1) &&
       put_string(w, ",\n \"warnings\" : ") && put_node(w, warnings, 1) &&
       put_string(w, "\n}")) {
     FILE *fp = w->fp;

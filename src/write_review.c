@@ -35,6 +35,7 @@ typedef struct {
 #define COLUMN_1 {0.2, 0.75, 0.2}
 #define COLUMN_2 {1.0, 0.8, 0.0}
 #define CYAN {0.0, 0.7, 0.95}
+#define MAGENTA {0.85, 0.0, 0.65}
 
 static const rgb blue = BLUE, teal = TEAL, orange = ORANGE, dark_red = DARK_RED;
 /* Cells are shaded by column, so that a cell taken into the wrong column shows. */
@@ -76,6 +77,7 @@ static const legend_entry legend[] = {
     {ORANGE, SWATCH_SHADED, "項目（I節番号.項目番号）"},
     {RED, SWATCH_SHADED, "どこにも属さない文字（未割当）"},
     {CYAN, SWATCH_LINE, "罫線（PDF が描く線）"},
+    {MAGENTA, SWATCH_OUTLINE, "OCR で読んだ行（網が濃いほど不確か）"},
     {DARK_RED, SWATCH_OUTLINE, "警告（線の先が該当箇所）"},
 };
 
@@ -491,10 +493,25 @@ static void draw_margin(canvas *cv, const k2x_doc *doc) {
   draw_warnings(cv, doc, legend_top - 6);
 }
 
+/* Lines read by OCR, outlined in their own colour and shaded the less OCR was sure of them,
+ * so that staff see what to check against the page image. */
+static void draw_ocr_lines(const canvas *cv, const k2x_doc *doc) {
+  static const rgb magenta = MAGENTA;
+  for (guint i = 0; i < doc->ocr_lines->len; i++) {
+    const k2x_ocr_line *l = &g_array_index(doc->ocr_lines, k2x_ocr_line, i);
+    if (l->span.page != cv->page || k2x_box_is_empty(l->span.box))
+      continue;
+    k2x_box b = grow(l->span.box, 0.5);
+    draw_box(cv, b, magenta, CLAMP(0.6 * (1 - l->confidence), 0.03, 0.6), FALSE);
+    record(cv, (k2x_drawn){K2X_DRAWN_OCR_LINE, 0, 0, 0, (int)i + 1, 0, b});
+  }
+}
+
 static void draw_source_page(canvas *cv, PopplerPage *pp, const k2x_doc *doc) {
   cairo_save(cv->cr);
   poppler_page_render(pp, cv->cr);
   cairo_restore(cv->cr);
+  draw_ocr_lines(cv, doc);
   draw_marks(cv, doc);
   for (guint i = 0; i < doc->reports->len; i++) {
     const k2x_report *r = g_ptr_array_index(doc->reports, i);

@@ -20,8 +20,7 @@
 typedef struct k2x_json_writer k2x_json_writer;
 
 /* Starts the JSON (schema kaigi2xlsx/1) of doc at path, in a temporary file beside it; doc's
- * source fields (file, sha256, pages, kind) and profile are written now, its reports and
- * warnings may still be missing. Returns NULL with error set (K2X_ERR_WRITE) when the file
+ * profile is written now, its reports, source fields and warnings may still be missing. Returns NULL with error set (K2X_ERR_WRITE) when the file
  * cannot be created. Close or abort it. */
 k2x_json_writer *k2x_json_writer_open(const k2x_doc *doc, const char *path, GError **error);
 
@@ -30,7 +29,8 @@ k2x_json_writer *k2x_json_writer_open(const k2x_doc *doc, const char *path, GErr
 k2x_error k2x_json_writer_add_report(k2x_json_writer *w, const k2x_report *report,
                                      GError **error);
 
-/* Writes what only the end of doc knows (its own warnings), then renames the file into place,
+/* Writes what only the end of doc knows (its source fields, as whether a page needed OCR,
+ * and its own warnings), then renames the file into place,
  * and frees w. Returns K2X_ERR_WRITE with error set on failure (an earlier one included),
  * leaving no file behind. */
 k2x_error k2x_json_writer_close(k2x_json_writer *w, const k2x_doc *doc, GError **error);
@@ -167,6 +167,8 @@ typedef enum {
   K2X_DRAWN_WARNING,      /* a warning, written in the margin of its page */
   K2X_DRAWN_NOTE,         /* the no_text_layer note over an image-only page */
   K2X_DRAWN_RULE,         /* a ruling line the page draws (cyan), its box the line itself */
+  K2X_DRAWN_OCR_LINE,     /* a line read by OCR (magenta, shaded by its confidence); index in
+                             doc->ocr_lines */
   K2X_DRAWN_COUNT
 } k2x_drawn_kind;
 

@@ -260,10 +260,10 @@ static void test_extract_hanging_punctuation(void **state) {
 static void test_extract_invisible_glyphs_dropped(void **state) {
   GArray *g = tu_glyphs_new();
   tu_add_text(g, 60, 100, 10.5, "本文");
-  k2x_glyph bad[] = {{'x', NAN, 100, 70, 110, 10.5f},
-                     {'y', 60, 100, 70, INFINITY, 10.5f},
-                     {'z', 1e9f, 100, 1e9f + 10, 110, 10.5f},
-                     {'w', 80, 100, 90, 110, 0}};
+  k2x_glyph bad[] = {{'x', NAN, 100, 70, 110, 10.5f, 0},
+                     {'y', 60, 100, 70, INFINITY, 10.5f, 0},
+                     {'z', 1e9f, 100, 1e9f + 10, 110, 10.5f, 0},
+                     {'w', 80, 100, 90, 110, 0, 0}};
   g_array_append_vals(g, bad, G_N_ELEMENTS(bad));
   g_autoptr(k2x_page) page = tu_page(1, g);
   assert_int_equal(page->lines->len, 1);

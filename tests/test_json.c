@@ -149,16 +149,17 @@ static void test_json_layout(void **state) {
   k2x_doc *doc = k2x_doc_new();
   doc->file = g_strdup("empty.pdf");
   g_autofree char *text = write_to_string(doc, path);
+  /* The source comes last: whether a page needed OCR is known only at the end. */
   assert_string_equal(text, "{\n"
                             " \"schema\" : \"kaigi2xlsx/1\",\n"
+                            " \"profile\" : null,\n"
+                            " \"reports\" : [],\n"
                             " \"source\" : {\n"
                             "  \"file\" : \"empty.pdf\",\n"
                             "  \"sha256\" : \"\",\n"
                             "  \"pages\" : 0,\n"
                             "  \"kind\" : \"pdf\"\n"
                             " },\n"
-                            " \"profile\" : null,\n"
-                            " \"reports\" : [],\n"
                             " \"warnings\" : []\n"
                             "}");
   k2x_report *r = k2x_doc_add_report(doc);
@@ -177,6 +178,12 @@ static void test_json_layout(void **state) {
   assert_true(g_str_has_suffix(text, "   \"warnings\" : []\n"
                                      "  }\n"
                                      " ],\n"
+                                     " \"source\" : {\n"
+                                     "  \"file\" : \"empty.pdf\",\n"
+                                     "  \"sha256\" : \"\",\n"
+                                     "  \"pages\" : 0,\n"
+                                     "  \"kind\" : \"pdf\"\n"
+                                     " },\n"
                                      " \"warnings\" : [\n"
                                      "  {\n"
                                      "   \"code\" : \"no_text_layer\",\n"

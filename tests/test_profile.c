@@ -84,6 +84,40 @@ static void assert_contains(const char *haystack, const char *needle) {
     fail_msg("\"%s\" not in \"%s\"", needle, haystack);
 }
 
+static void check_heading_fix(const k2x_profile *p, const char *read, const char *expected) {
+  g_autofree char *got = k2x_profile_correct_heading(p, read);
+  if (expected) {
+    assert_non_null(got);
+    assert_string_equal(got, expected);
+  } else {
+    assert_null(got);
+  }
+}
+
+/* OCR slips in a heading: the pattern's literal characters come back, what it leaves open
+ * (the year, the number) stays as read. */
+static void test_profile_correct_heading_slips(void **state) {
+  const k2x_profile *p = *state;
+  check_heading_fix(p, "1.令和2年度の達成目標・取組伏況", "1.令和2年度の達成目標・取組状況");
+  check_heading_fix(p, "２．支援事業の成杲", "２．支援事業の成果");
+  check_heading_fix(p, "3.次年度に向けた課題", NULL); /* 等 is optional: a heading already */
+  check_heading_fix(p, "3.次年度に句けた課題等", "3.次年度に向けた課題等");
+  check_heading_fix(p, "4.課題の解決に向けた令和3年度の取組方針", NULL);
+  check_heading_fix(p, "4.課題の解決に向けた平成30年度の取組方釘", "4.課題の解決に向けた平成30年度の取組方針");
+}
+
+static void test_profile_correct_heading_leaves_other_lines(void **state) {
+  const k2x_profile *p = *state;
+  /* Three slips in a short heading are too many; an item is no heading; nor is a sentence
+   * that starts like one. */
+  check_heading_fix(p, "2.支授事某の戌果", NULL);
+  check_heading_fix(p, "・支援事業の成呆", NULL);
+  check_heading_fix(p, "3.支援事業の成果について報告する", NULL);
+  /* Unnumbered, as a table's header row that quotes the heading. */
+  check_heading_fix(p, "令和2年度の達成目標取組状況", NULL);
+  check_heading_fix(p, "", NULL);
+}
+
 static void test_profile_default_sections(void **state) {
   const k2x_profile *p = *state;
   const char *sheets[] = {"達成目標・取組状況", "成果", "課題", "取組方針"};
@@ -394,6 +428,9 @@ static void test_profile_file_loads(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_profile_default_sections, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_profile_correct_heading_slips, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_profile_correct_heading_leaves_other_lines, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_profile_default_table_columns, setup, teardown),
       cmocka_unit_test_setup_teardown(test_profile_default_title, setup, teardown),
       cmocka_unit_test_setup_teardown(test_profile_heading_number_forms, setup, teardown),

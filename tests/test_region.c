@@ -142,6 +142,38 @@ static void test_region_data_spot_checks(void **state) {
   check_label(r, "大阪府", "大阪府", "");
 }
 
+/* ---- correct_label (OCR) ---- */
+
+static void check_corrected(const k2x_regions *r, const char *read, const char *expected) {
+  g_autofree char *got = k2x_region_correct_label(r, read);
+  if (expected) {
+    assert_non_null(got);
+    assert_string_equal(got, expected);
+  } else {
+    assert_null(got);
+  }
+}
+
+static void test_region_correct_label_slips(void **state) {
+  const k2x_regions *r = *state;
+  check_corrected(r, "青森杲・津軽圏域", "青森県・津軽圏域");
+  check_corrected(r, "茨域県", "茨城県");
+  check_corrected(r, "神奈用県・相模原市相模原圏域", "神奈川県・相模原市相模原圏域");
+  check_corrected(r, "東京部 江戸川区", "東京都 江戸川区");
+  /* One slip in three characters is a fifth and more: allowed; two are not. */
+  check_corrected(r, "青柿杲", NULL);
+}
+
+static void test_region_correct_label_leaves_labels_and_text(void **state) {
+  const k2x_regions *r = *state;
+  check_corrected(r, "青森県・津軽圏域", NULL);
+  check_corrected(r, "葛飾区", NULL);
+  /* A two-character name takes no slip: 界市 could be any city. */
+  check_corrected(r, "界市", NULL);
+  check_corrected(r, "地域移行支援への理解を深め、取り組む", NULL);
+  check_corrected(r, "", NULL);
+}
+
 /* ---- parse_label ---- */
 
 static void test_region_parse_label_prefecture_and_area(void **state) {
@@ -449,6 +481,8 @@ int main(void) {
       cmocka_unit_test(test_region_infer_ward_after_designated_city),
       cmocka_unit_test(test_region_infer_width_variants),
       cmocka_unit_test(test_region_custom_table_loads),
+      cmocka_unit_test(test_region_correct_label_slips),
+      cmocka_unit_test(test_region_correct_label_leaves_labels_and_text),
       cmocka_unit_test(test_region_malformed_table_names_line),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

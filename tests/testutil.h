@@ -24,7 +24,7 @@ static inline void tu_add_text(GArray *glyphs, double x, double y, double size,
     double advance = g_unichar_iswide(c) ? size : size / 2;
     if (!g_unichar_isspace(c) && c != 0x3000) {
       k2x_glyph g = {c, (float)x, (float)y, (float)(x + advance), (float)(y + size * 1.3),
-                     (float)size};
+                     (float)size, 0};
       g_array_append_val(glyphs, g);
     }
     x += advance;
