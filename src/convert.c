@@ -157,11 +157,12 @@ typedef struct {
   GError *error;
 } handover;
 
+/* k2x_segmenter_report_fn: report is ours. */
 static void hand_over(k2x_report *report, gpointer data) {
   handover *h = data;
   if (!h->err)
     h->err = h->options->on_report(h->doc, report, h->options->on_report_data, &h->error);
-  k2x_doc_release_report(h->doc, report);
+  k2x_report_free(report);
 }
 
 k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options, k2x_doc **out,

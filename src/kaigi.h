@@ -27,7 +27,7 @@ typedef struct {
                                * document; 0 or 1 for one page at a time. The result does not
                                * depend on it. */
   k2x_report_fn on_report;    /* NULL: the doc keeps its reports. Else each report is handed
-                               * to it and then released (k2x_doc_release_report), and so are
+                               * to it and then freed (k2x_doc_take_report), and so are
                                * the marks, which only a review draws: memory stays flat
                                * however long the document. */
   gpointer on_report_data;

@@ -1,0 +1,32 @@
+/* inputs: the files a batch's arguments stand for, the slice of them a shard takes, and the
+ * names of their outputs. */
+#ifndef K2X_INPUTS_H
+#define K2X_INPUTS_H
+
+#include <glib.h>
+
+/* One input of a batch and where its outputs go: DIR/STEM.json, DIR/STEM.xlsx… */
+typedef struct {
+  char *path; /* as found: an argument, or an argument's directory joined with names below it */
+  char *dir;  /* the directory of its outputs */
+  char *stem; /* the name its outputs start with */
+} k2x_input;
+
+void k2x_input_free(k2x_input *input);
+
+/* The path of input's output with suffix (".json"). Caller frees. */
+char *k2x_input_output(const k2x_input *input, const char *suffix);
+
+/* The inputs the arguments stand for, in order: a file is taken as given; a directory gives
+ * its *.pdf and *.txt (any case; recursively with recursive, not following links), sorted by
+ * path. Outputs are named by k2x_inputs_name. Returns an array of k2x_input (caller frees). */
+GPtrArray *k2x_inputs_collect(char **args, gboolean recursive, GPtrArray *errors);
+
+/* Whether input falls in slice shard (1-based) of shards: by a hash of its path, so that
+ * every run given the same inputs cuts the same disjoint slices. */
+gboolean k2x_input_in_shard(const k2x_input *input, int shard, int shards);
+
+/* Names the outputs of every input, in output_dir. */
+void k2x_inputs_name(GPtrArray *inputs, const char *output_dir);
+
+#endif
