@@ -210,25 +210,61 @@ static int write_combined(const k2x_batch *b, GPtrArray *jsons) {
   return failures->len ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
 }
 
-static int compare_basenames(const char *const *a, const char *const *b) {
-  g_autofree char *x = g_path_get_basename(*a), *y = g_path_get_basename(*b);
-  return strcmp(x, y);
+/* A JSON output found below a --merge argument, and its path below it. */
+typedef struct {
+  char *path;
+  const char *below;
+} found_json;
+
+static void found_json_free(gpointer p) {
+  g_free(((found_json *)p)->path);
+  g_free(p);
+}
+
+static int compare_below(gconstpointer a, gconstpointer b) {
+  return strcmp((*(found_json *const *)a)->below, (*(found_json *const *)b)->below);
+}
+
+/* The JSON outputs below dir (in subdirectories too, as -r writes them). */
+static void scan_json(const char *dir, gsize prefix, GPtrArray *found) {
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    if (name[0] == '.')
+      continue;
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+      scan_json(path, prefix, found);
+    } else if (g_str_has_suffix(name, ".json")) {
+      found_json *f = g_new0(found_json, 1);
+      f->path = g_steal_pointer(&path);
+      f->below = f->path + prefix;
+      while (*f->below == G_DIR_SEPARATOR)
+        f->below++;
+      g_ptr_array_add(found, f);
+    }
+  }
 }
 
 int k2x_batch_merge(const k2x_batch *b, char **dirs) {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  /* Sorted by the path below each argument, across all of them: the order a single run over
+   * the same inputs has. */
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(found_json_free);
   for (char **in = dirs; *in; in++) {
-    if (!g_file_test(*in, G_FILE_TEST_IS_DIR)) {
-      g_ptr_array_add(files, g_strdup(*in));
+    if (g_file_test(*in, G_FILE_TEST_IS_DIR)) {
+      scan_json(*in, strlen(*in), found);
       continue;
     }
-    g_autoptr(GDir) dir = g_dir_open(*in, 0, NULL);
-    const char *name;
-    while (dir && (name = g_dir_read_name(dir)))
-      if (g_str_has_suffix(name, ".json") && name[0] != '.')
-        g_ptr_array_add(files, g_build_filename(*in, name, NULL));
+    found_json *f = g_new0(found_json, 1);
+    f->path = g_strdup(*in);
+    f->below = strrchr(f->path, G_DIR_SEPARATOR) ? strrchr(f->path, G_DIR_SEPARATOR) + 1
+                                                  : f->path;
+    g_ptr_array_add(found, f);
   }
-  g_ptr_array_sort(files, (GCompareFunc)compare_basenames);
+  g_ptr_array_sort(found, compare_below);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add(files, g_strdup(((found_json *)g_ptr_array_index(found, i))->path));
   g_autofree char *dir = g_path_get_dirname(b->combined);
   if (g_mkdir_with_parents(dir, 0755) != 0) {
     g_printerr("kaigi2xlsx: %s: cannot create output directory\n", dir);
@@ -238,6 +274,32 @@ int k2x_batch_merge(const k2x_batch *b, char **dirs) {
 }
 
 /* ---- the run ---- */
+
+/* Whether the combined workbook's name is free: no input's outputs have it, and its
+ * directory can be written (found out now, not after the whole batch). */
+static gboolean combined_free(const k2x_batch *b, GPtrArray *inputs) {
+  g_autofree char *dir = g_path_get_dirname(b->combined);
+  if (g_mkdir_with_parents(dir, 0755) != 0 || access(dir, W_OK) != 0) {
+    g_printerr("kaigi2xlsx: --combined %s: cannot write in %s: %s\n", b->combined, dir,
+               g_strerror(errno));
+    return FALSE;
+  }
+  g_autofree char *path = g_canonicalize_filename(b->combined, NULL);
+  char *dot = strrchr(path, '.');
+  if (dot && strchr(dot, G_DIR_SEPARATOR) == NULL)
+    *dot = '\0';
+  for (guint i = 0; i < inputs->len; i++) {
+    const k2x_input *in = g_ptr_array_index(inputs, i);
+    g_autofree char *stem = g_build_filename(in->dir, in->stem, NULL);
+    g_autofree char *own = g_canonicalize_filename(stem, NULL);
+    if (strcmp(own, path) == 0) {
+      g_printerr("kaigi2xlsx: --combined %s: %s has outputs of that name; choose another\n",
+                 b->combined, in->path);
+      return FALSE;
+    }
+  }
+  return TRUE;
+}
 
 /* The paths of input's outputs, NULL-terminated (caller frees with g_strfreev). */
 static char **outputs_of(const k2x_input *in, char **suffixes) {
@@ -266,8 +328,13 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
   for (guint i = files->len; b->shards > 1 && i-- > 0;)
     if (!k2x_input_in_shard(g_ptr_array_index(files, i), b->shard, b->shards))
       g_ptr_array_remove_index(files, i);
-  k2x_inputs_name(files, b->output_dir);
   g_auto(GStrv) suffixes = k2x_outputs_suffixes(b->outputs);
+  k2x_inputs_name(files, b->output_dir, suffixes);
+  if (b->combined && !combined_free(b, files)) {
+    if (lock >= 0)
+      close(lock);
+    return K2X_EXIT_USAGE;
+  }
   g_autofree char *settings = k2x_outputs_settings(b->outputs);
   k2x_manifest *manifest = b->incremental ? k2x_manifest_load(b->output_dir) : NULL;
   tally t = {.b = b, .tty = isatty(STDERR_FILENO), .start = g_get_monotonic_time(),
@@ -282,27 +349,40 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
   char ***outputs = g_new0(char **, MAX(n, 1));
   for (guint i = 0; i < n; i++)
     outputs[i] = outputs_of(g_ptr_array_index(files, i), suffixes);
+  for (guint i = 0; i < n; i++) {
+    const k2x_input *in = g_ptr_array_index(files, i);
+    if (in->collision) {
+      results[i].message = g_strdup(in->collision);
+      finished[i] = TRUE;
+    } else if (g_mkdir_with_parents(in->dir, 0755) != 0) {
+      results[i].message =
+          g_strdup_printf("cannot create output directory %s: %s", in->dir, g_strerror(errno));
+      finished[i] = TRUE;
+    }
+  }
   for (guint i = 0; i < n && manifest && !b->force; i++)
-    skip[i] = k2x_manifest_is_current(manifest, ((k2x_input *)g_ptr_array_index(files, i))->path,
+    skip[i] = !finished[i] && k2x_manifest_is_current(manifest, ((k2x_input *)g_ptr_array_index(files, i))->path,
                                       settings, outputs[i]);
   if (manifest && !b->force) /* the new times of inputs found unchanged by their hash */
     k2x_manifest_save(manifest, NULL);
   guint to_start = 0; /* inputs still to convert */
-  g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < n; i++) {
-    to_start += !skip[i];
-    for (char **o = outputs[i]; !skip[i] && *o; o++)
-      g_hash_table_add(names, g_path_get_basename(*o));
-  }
-  /* What a killed run left half written goes before anything is converted again, the
-   * manifest's temporary file too (g_file_set_contents names it ".NAME.XXXXXX" as well). */
-  if (manifest)
-    g_hash_table_add(names, g_strdup(K2X_MANIFEST_NAME + 1));
-  k2x_outputs_remove_temps(b->output_dir, names);
+  for (guint i = 0; i < n; i++)
+    to_start += !skip[i] && !finished[i];
+  /* What a killed run left half written goes before anything is converted again, whatever is
+   * skipped: under the lock, no temporary of ours is being written. */
+  g_autoptr(GHashTable) dirs = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_add(dirs, (gpointer)b->output_dir);
+  for (guint i = 0; i < n; i++)
+    g_hash_table_add(dirs, ((k2x_input *)g_ptr_array_index(files, i))->dir);
+  GHashTableIter it;
+  gpointer dir;
+  g_hash_table_iter_init(&it, dirs);
+  while (g_hash_table_iter_next(&it, &dir, NULL))
+    k2x_outputs_remove_temps(dir, NULL);
   k2x_pool *pool = k2x_pool_new(jobs, b->timeout, b->memory_limit, convert_input, (gpointer)b);
   while (printed < n) {
     while (next < n && (skip[next] || k2x_pool_jobs_held(pool) < jobs)) {
-      if (!skip[next]) {
+      if (!skip[next] && !finished[next]) {
         /* The jobs no worker holds yet, shared among the inputs left: the last inputs of a
          * batch, or a lone one, get several. */
         int threads = MAX(1, (jobs - k2x_pool_jobs_held(pool)) / (int)to_start);

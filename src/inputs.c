@@ -9,6 +9,8 @@ void k2x_input_free(k2x_input *input) {
   g_free(input->path);
   g_free(input->dir);
   g_free(input->stem);
+  g_free(input->below);
+  g_free(input->collision);
   g_free(input);
 }
 
@@ -17,9 +19,10 @@ char *k2x_input_output(const k2x_input *input, const char *suffix) {
   return g_build_filename(input->dir, name, NULL);
 }
 
-static k2x_input *input_new(const char *path) {
+static k2x_input *input_new(const char *path, const char *below) {
   k2x_input *in = g_new0(k2x_input, 1);
   in->path = g_strdup(path);
+  in->below = below ? g_strdup(below) : g_path_get_basename(path);
   return in;
 }
 
@@ -47,14 +50,20 @@ GPtrArray *k2x_inputs_collect(char **args, gboolean recursive, GPtrArray *errors
   GPtrArray *inputs = g_ptr_array_new_with_free_func((GDestroyNotify)k2x_input_free);
   for (char **a = args; a && *a; a++) {
     if (!g_file_test(*a, G_FILE_TEST_IS_DIR)) {
-      g_ptr_array_add(inputs, input_new(*a));
+      g_ptr_array_add(inputs, input_new(*a, NULL));
       continue;
     }
     g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
     scan_dir(*a, recursive, found);
     g_ptr_array_sort(found, compare_paths);
-    for (guint i = 0; i < found->len; i++)
-      g_ptr_array_add(inputs, input_new(g_ptr_array_index(found, i)));
+    gsize prefix = strlen(*a);
+    for (guint i = 0; i < found->len; i++) {
+      const char *path = g_ptr_array_index(found, i);
+      const char *below = path + prefix;
+      while (*below == G_DIR_SEPARATOR)
+        below++;
+      g_ptr_array_add(inputs, input_new(path, below));
+    }
   }
   return inputs;
 }
@@ -67,16 +76,56 @@ gboolean k2x_input_in_shard(const k2x_input *input, int shard, int shards) {
   return (int)(h % (guint64)shards) == shard - 1;
 }
 
-void k2x_inputs_name(GPtrArray *inputs, const char *output_dir) {
+/* Names in, keeping its extension or not. */
+static void name_input(k2x_input *in, const char *output_dir, gboolean extension) {
+  g_autofree char *sub = g_path_get_dirname(in->below);
+  g_free(in->dir);
+  in->dir = strcmp(sub, ".") ? g_build_filename(output_dir, sub, NULL) : g_strdup(output_dir);
+  g_free(in->stem);
+  in->stem = g_path_get_basename(in->below);
+  char *dot = strrchr(in->stem, '.');
+  if (!extension && dot && dot != in->stem)
+    *dot = '\0';
+}
+
+guint k2x_inputs_name(GPtrArray *inputs, const char *output_dir, char **suffixes) {
+  /* Stems first: those two inputs would share keep their extensions. */
+  g_autoptr(GHashTable) stems = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < inputs->len; i++) {
     k2x_input *in = g_ptr_array_index(inputs, i);
-    g_autofree char *base = g_path_get_basename(in->path);
-    char *dot = strrchr(base, '.');
-    if (dot && dot != base)
-      *dot = '\0';
-    g_free(in->stem);
-    g_free(in->dir);
-    in->stem = g_steal_pointer(&base);
-    in->dir = g_strdup(output_dir);
+    name_input(in, output_dir, FALSE);
+    char *key = g_build_filename(in->dir, in->stem, NULL);
+    g_hash_table_insert(stems, key,
+                        GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(stems, key)) + 1));
   }
+  for (guint i = 0; i < inputs->len; i++) {
+    k2x_input *in = g_ptr_array_index(inputs, i);
+    g_autofree char *key = g_build_filename(in->dir, in->stem, NULL);
+    if (GPOINTER_TO_UINT(g_hash_table_lookup(stems, key)) > 1)
+      name_input(in, output_dir, TRUE);
+  }
+  /* Then every output path: what still meets another input's is refused, both sides. */
+  g_autoptr(GHashTable) owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  guint refused = 0;
+  for (guint i = 0; i < inputs->len; i++) {
+    k2x_input *in = g_ptr_array_index(inputs, i);
+    for (char **s = suffixes; *s && !in->collision; s++) {
+      char *path = k2x_input_output(in, *s);
+      k2x_input *other = g_hash_table_lookup(owner, path);
+      if (!other) {
+        g_hash_table_insert(owner, path, in);
+        continue;
+      }
+      g_free(path);
+      if (other == in)
+        continue;
+      in->collision = g_strdup_printf("same outputs as %s", other->path);
+      refused++;
+      if (!other->collision) {
+        other->collision = g_strdup_printf("same outputs as %s", in->path);
+        refused++;
+      }
+    }
+  }
+  return refused;
 }

@@ -7,9 +7,12 @@
 
 /* One input of a batch and where its outputs go: DIR/STEM.json, DIR/STEM.xlsx… */
 typedef struct {
-  char *path; /* as found: an argument, or an argument's directory joined with names below it */
-  char *dir;  /* the directory of its outputs */
-  char *stem; /* the name its outputs start with */
+  char *path;  /* as found: an argument, or an argument's directory joined with names below it */
+  char *below; /* its path below the directory argument it was found in; its base name for a
+                * file argument */
+  char *dir;   /* the directory of its outputs */
+  char *stem;  /* the name its outputs start with */
+  char *collision; /* set by k2x_inputs_name: why it has no outputs of its own */
 } k2x_input;
 
 void k2x_input_free(k2x_input *input);
@@ -26,7 +29,13 @@ GPtrArray *k2x_inputs_collect(char **args, gboolean recursive, GPtrArray *errors
  * every run given the same inputs cuts the same disjoint slices. */
 gboolean k2x_input_in_shard(const k2x_input *input, int shard, int shards);
 
-/* Names the outputs of every input, in output_dir. */
-void k2x_inputs_name(GPtrArray *inputs, const char *output_dir);
+/* Names the outputs of every input, so that no two inputs share an output: an input keeps its
+ * path below the directory argument it was found in (in/2021/資料.pdf → OUT/2021/資料.json;
+ * a file argument's outputs go to OUT itself) and loses its extension, unless another input
+ * would then get the same name: then each of them keeps its extension (x.pdf.json and
+ * x.txt.json). suffixes (NULL-terminated) are those of every output. An input whose outputs
+ * still meet another's gets collision set ("same outputs as OTHER"), and so does the other;
+ * returns how many did. */
+guint k2x_inputs_name(GPtrArray *inputs, const char *output_dir, char **suffixes);
 
 #endif

@@ -144,7 +144,8 @@ for n in a b c; do cp "$work/in/good.pdf" "$work/many/$n.pdf"; done
 cp "$work/in/good.pdf" "$work/many/sub/d.pdf"
 expect jobs-1 0 "^4 converted, 0 skipped, 0 failed" -- "$bin" -q -r --jobs 1 -o "$work/j1" "$work/many"
 expect jobs-4 0 "^4 converted, 0 skipped, 0 failed" -- "$bin" -q -r --jobs 4 -o "$work/j4" "$work/many"
-for n in a b c d; do
+# A subdirectory's outputs keep its path below the input directory.
+for n in a b c sub/d; do
   cmp -s "$work/j1/$n.json" "$work/j4/$n.json" || { echo "FAIL jobs: $n.json differs"; failed=1; }
 done
 out=$("$bin" -r --jobs 4 --format json -o "$work/order" "$work/many" 2>/dev/null | cut -d: -f1 | xargs -n1 basename | tr '\n' ' ')

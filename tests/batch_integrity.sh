@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The nightly batch never loses or mixes up a file (issue 13): outputs that cannot collide, a
+# manifest that records only facts, file names that are bytes, no silent skips, clean stops,
+# limits named. One case per problem, each failing on the program before the fix. Cases that
+# need a user other than root run as nobody (setpriv) when root, else are skipped.
+# Usage: batch_integrity.sh KAIGI2XLSX GEN_FIXTURES WORKDIR
+set -uo pipefail
+bin=$1 gen=$2 work=$3
+here=$(cd "$(dirname "$0")" && pwd)
+rm -rf "$work" && mkdir -p "$work"
+chmod 755 "$work"
+failed=0 skipped=0
+fail() { echo "FAIL $*"; failed=1; }
+ok() { echo "ok   $*"; }
+skip() { echo "SKIP $*"; skipped=1; }
+# sha256 of a file, and the one a JSON output says its source had.
+sha() { sha256sum "$1" | cut -d' ' -f1; }
+json_sha() { /usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["source"]["sha256"])' "$1" 2>/dev/null; }
+temps() { find "$1" -name '.*.??????' 2>/dev/null | wc -l; }
+
+"$gen" "$here/fixtures/specs/basic.spec" "$work/basic.pdf" "$work/basic.expected.json" || exit 1
+"$gen" "$here/fixtures/specs/rules.spec" "$work/rules.pdf" "$work/rules.expected.json" || exit 1
+pdftotext "$work/basic.pdf" "$work/basic.txt" || exit 1
+
+# 1. Outputs collide. Same stem in two folders given as files: refused before converting, so
+# neither replaces the other.
+mkdir -p "$work/c1/a" "$work/c1/b"
+cp "$work/basic.pdf" "$work/c1/a/x.pdf"
+cp "$work/rules.pdf" "$work/c1/b/x.pdf"
+out=$("$bin" -q --format json -o "$work/c1/out" "$work/c1/a/x.pdf" "$work/c1/b/x.pdf" 2>&1)
+status=$?
+if [ $status -eq 1 ] && grep -q "a/x\.pdf: same outputs as .*b/x\.pdf" <<<"$out" &&
+   [ ! -e "$work/c1/out/x.json" ]; then
+  ok "same-stem-two-folders"
+else
+  fail "same-stem-two-folders: exit $status, $(ls "$work/c1/out" 2>/dev/null | tr '\n' ' ')"; echo "$out" | head -3
+fi
+# x.pdf and x.txt in one folder: both keep their extension.
+mkdir -p "$work/c1/mixed"
+cp "$work/rules.pdf" "$work/c1/mixed/x.pdf"
+cp "$work/basic.txt" "$work/c1/mixed/x.txt"
+"$bin" -q --format json -o "$work/c1/mixed-out" "$work/c1/mixed" >/dev/null 2>&1
+status=$?
+if [ $status -eq 0 ] && [ "$(json_sha "$work/c1/mixed-out/x.pdf.json")" = "$(sha "$work/c1/mixed/x.pdf")" ] &&
+   [ "$(json_sha "$work/c1/mixed-out/x.txt.json")" = "$(sha "$work/c1/mixed/x.txt")" ]; then
+  ok "pdf-and-txt-same-stem"
+else
+  fail "pdf-and-txt-same-stem: exit $status, outputs $(ls "$work/c1/mixed-out" | tr '\n' ' ')"
+fi
+# -r over two year folders: each keeps its path below the input folder, with --incremental
+# too after one year's input changed.
+mkdir -p "$work/c1/years/2020" "$work/c1/years/2021"
+cp "$work/basic.pdf" "$work/c1/years/2020/資料.pdf"
+cp "$work/rules.pdf" "$work/c1/years/2021/資料.pdf"
+"$bin" -q -r --incremental --format json -o "$work/c1/years-out" "$work/c1/years" >/dev/null 2>&1
+cp "$work/rules.pdf" "$work/c1/years/2020/資料.pdf"
+printf '%% changed\n' >>"$work/c1/years/2020/資料.pdf"
+"$bin" -q -r --incremental --format json -o "$work/c1/years-out" "$work/c1/years" >/dev/null 2>&1
+status=$?
+if [ $status -eq 0 ] &&
+   [ "$(json_sha "$work/c1/years-out/2020/資料.json")" = "$(sha "$work/c1/years/2020/資料.pdf")" ] &&
+   [ "$(json_sha "$work/c1/years-out/2021/資料.json")" = "$(sha "$work/c1/years/2021/資料.pdf")" ]; then
+  ok "recursive-year-folders"
+else
+  fail "recursive-year-folders: exit $status, $(cd "$work/c1/years-out" && find . -name '*.json' | tr '\n' ' ')"
+fi
+# An input named all.pdf and --combined all.xlsx: refused before anything is converted.
+mkdir -p "$work/c1/all"
+cp "$work/basic.pdf" "$work/c1/all/all.pdf"
+out=$("$bin" -q --combined all.xlsx -o "$work/c1/all-out" "$work/c1/all" 2>&1)
+status=$?
+if [ $status -eq 2 ] && grep -q "all\.pdf has outputs of that name" <<<"$out" &&
+   [ ! -e "$work/c1/all-out/all.json" ]; then
+  ok "combined-name-taken"
+else
+  fail "combined-name-taken: exit $status"; echo "$out" | head -3
+fi
+
+[ $failed -ne 0 ] && exit 1
+[ $skipped -ne 0 ] && exit 77
+exit 0
