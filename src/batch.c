@@ -36,8 +36,17 @@ static void test_fault(const char *input) {
         pause();
   }
 }
+
+/* K2X_TEST_PAUSE=NAME: the worker converting NAME waits 2 s after opening it, so that a test
+ * can replace the file mid-conversion. */
+static void test_pause(const char *input) {
+  g_autofree char *base = g_path_get_basename(input);
+  if (g_strcmp0(g_getenv("K2X_TEST_PAUSE"), base) == 0)
+    g_usleep(2 * G_USEC_PER_SEC);
+}
 #else
 #define test_fault(input) ((void)0)
+#define test_pause(input) ((void)0)
 #endif
 
 /* k2x_report_fn, after the outputs took the report: the progress line's pages. */
@@ -47,34 +56,32 @@ static k2x_error pages_done(const k2x_doc *doc, const k2x_report *report, gpoint
   return K2X_OK;
 }
 
-/* k2x_pool_work_fn: converts one input (args: path, output directory, stem) and writes its
- * outputs, in a worker process. The message leaves out the input's name, which the parent
- * puts in front of each of its lines. */
-static void convert_input(char **args, int threads, k2x_result *result, gpointer data) {
-  const k2x_batch *b = data;
-  const char *input = args[0];
-  test_fault(input);
+/* Converts input (args[0]) once: result filled and the files written
+ * appended to written on success, error set on failure. */
+static k2x_error convert_open(const k2x_batch *b, char **args, int threads,
+                              k2x_result *result, GPtrArray *written, GError **error) {
+  const char *input = args[0], *source = input;
+  g_autofree char *name = g_path_get_basename(input);
   k2x_convert_options copt = *b->convert;
   copt.threads = threads;
   copt.on_report = pages_done;
-  k2x_outputs *out = k2x_outputs_new(args[1], args[2], input, b->outputs);
-  g_autoptr(GError) error = NULL;
+  copt.name = name;
+  k2x_outputs *out = k2x_outputs_new(args[1], args[2], source, b->outputs);
   k2x_doc *doc = NULL;
-  g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
   g_autoptr(GPtrArray) csv_warnings = g_ptr_array_new_with_free_func(g_free);
-  k2x_error err = k2x_outputs_convert_file(out, input, &copt, &doc, &error);
+  k2x_error err = k2x_outputs_convert_file(out, source, &copt, &doc, error);
   if (err)
     k2x_outputs_abort(out);
   else
-    err = k2x_outputs_close(out, written, csv_warnings, &error);
+    err = k2x_outputs_close(out, written, csv_warnings, error);
   if (err) {
-    result->message = g_strdup_printf("%s%s%s", k2x_strerror(err), error ? ": " : "",
-                                      error ? error->message : "");
     k2x_doc_free(doc);
-    return;
+    return err;
   }
+  k2x_result_clear(result);
   g_ptr_array_add(written, NULL);
   g_autofree char *names = g_strjoinv(", ", (char **)written->pdata);
+  g_ptr_array_set_size(written, written->len - 1);
   result->ok = TRUE;
   result->reports = doc->report_count;
   /* CP932 replacements are warnings too, though only the CSV shows them. */
@@ -88,6 +95,57 @@ static void convert_input(char **args, int threads, k2x_result *result, gpointer
     g_string_append_printf(msg, "\nwarning: %s", (const char *)g_ptr_array_index(csv_warnings, i));
   result->message = g_string_free(msg, FALSE);
   k2x_doc_free(doc);
+  return K2X_OK;
+}
+
+/* An input changed while it was converted is converted again, this many times at most. */
+#define CONVERT_ATTEMPTS 2
+
+/* k2x_pool_work_fn: converts one input (args: path, output directory, stem) and writes its
+ * outputs, in a worker process. The file's identity is taken from a descriptor opened first
+ * and held to the end (the conversion reads the name, whose extension says PDF); if by then
+ * the descriptor's file changed or the name points to another file, the bytes converted may
+ * not be the ones identified, and the conversion is done again, or fails. The message leaves out the
+ * input's name, which the parent puts in front of each of its lines. */
+static void convert_input(char **args, int threads, k2x_result *result, gpointer data) {
+  const k2x_batch *b = data;
+  const char *input = args[0];
+  test_fault(input);
+  for (int attempt = 1; attempt <= CONVERT_ATTEMPTS; attempt++) {
+    int fd = open(input, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    k2x_identity before, after, named;
+    if (fd < 0 || !k2x_identity_of_fd(fd, &before)) {
+      result->message = g_strdup_printf("%s: %s", k2x_strerror(K2X_ERR_READ), g_strerror(errno));
+      if (fd >= 0)
+        close(fd);
+      return;
+    }
+    test_pause(input);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
+    k2x_error err = convert_open(b, args, threads, result, written, &error);
+    gboolean same = k2x_identity_of_fd(fd, &after) && k2x_identity_equal(&before, &after) &&
+                    k2x_identity_of_path(input, &named) && k2x_identity_equal(&before, &named);
+    close(fd);
+    if (err && same) {
+      result->message = g_strdup_printf("%s%s%s", k2x_strerror(err), error ? ": " : "",
+                                        error ? error->message : "");
+      return;
+    }
+    if (same) {
+      result->identity = k2x_identity_format(&before);
+      return;
+    }
+    /* Outputs of bytes the file no longer holds are not kept, nor recorded. */
+    for (guint i = 0; i < written->len; i++)
+      g_unlink(g_ptr_array_index(written, i));
+    k2x_result_clear(result);
+    result->ok = FALSE;
+    g_debug("%s changed while it was converted (attempt %d)", input, attempt);
+  }
+  result->message = g_strdup_printf("the file changed while it was converted, %d times; try "
+                                    "again when it is no longer being written",
+                                    CONVERT_ATTEMPTS);
 }
 
 /* ---- what is printed ---- */
@@ -336,7 +394,11 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
     return K2X_EXIT_USAGE;
   }
   g_autofree char *settings = k2x_outputs_settings(b->outputs);
-  k2x_manifest *manifest = b->incremental ? k2x_manifest_load(b->output_dir) : NULL;
+  /* Every run records what it wrote, so that an --incremental run after it knows. */
+  g_autoptr(GError) manifest_error = NULL;
+  k2x_manifest *manifest = k2x_manifest_open(b->output_dir, &manifest_error);
+  if (!manifest)
+    g_printerr("kaigi2xlsx: %s\n", manifest_error->message);
   tally t = {.b = b, .tty = isatty(STDERR_FILENO), .start = g_get_monotonic_time(),
              .total = files->len};
   if (b->log_path && !(t.log = fopen(b->log_path, "ae")))
@@ -360,11 +422,10 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
       finished[i] = TRUE;
     }
   }
-  for (guint i = 0; i < n && manifest && !b->force; i++)
-    skip[i] = !finished[i] && k2x_manifest_is_current(manifest, ((k2x_input *)g_ptr_array_index(files, i))->path,
+  for (guint i = 0; i < n && manifest && b->incremental && !b->force; i++)
+    skip[i] = !finished[i] &&
+              k2x_manifest_is_current(manifest, ((k2x_input *)g_ptr_array_index(files, i))->path,
                                       settings, outputs[i]);
-  if (manifest && !b->force) /* the new times of inputs found unchanged by their hash */
-    k2x_manifest_save(manifest, NULL);
   guint to_start = 0; /* inputs still to convert */
   for (guint i = 0; i < n; i++)
     to_start += !skip[i] && !finished[i];
@@ -416,10 +477,9 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
         continue;
       }
       report(&t, in, &results[printed]);
-      if (manifest) {
-        k2x_manifest_note(manifest, in->path, &results[printed], settings, outputs[printed]);
-        k2x_manifest_save(manifest, NULL);
-      }
+      if (manifest)
+        k2x_manifest_note(manifest, in->path, &results[printed], settings, outputs[printed],
+                          NULL);
     }
     k2x_pool_pages(pool, &t.running_done, &t.running_pages);
     progress(&t);
@@ -437,6 +497,10 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
   if (none)
     g_printerr("kaigi2xlsx: no PDF or text files found in the given inputs\n");
   int status = t.failed || none ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
+  if (manifest && !k2x_manifest_close(manifest, &manifest_error))
+    g_printerr("kaigi2xlsx: %s\n", manifest_error->message);
+  if (manifest_error) /* what was written is not recorded: a later run would not know */
+    status = K2X_EXIT_SOME_FAILED;
   if (b->combined) {
     g_autoptr(GPtrArray) jsons = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < n; i++)
@@ -447,7 +511,6 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
   }
   if (t.log)
     fclose(t.log);
-  k2x_manifest_free(manifest);
   for (guint i = 0; i < n; i++) {
     k2x_result_clear(&results[i]);
     g_strfreev(outputs[i]);

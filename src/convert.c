@@ -174,7 +174,7 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     return err;
 
   k2x_doc *doc = k2x_doc_new();
-  doc->file = g_path_get_basename(path);
+  doc->file = options->name ? g_strdup(options->name) : g_path_get_basename(path);
   doc->sha256 = g_strdup(k2x_source_sha256(src));
   g_free(doc->kind);
   doc->kind = g_strdup(k2x_source_kind(src));

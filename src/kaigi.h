@@ -21,6 +21,8 @@ typedef struct {
   const k2x_regions *regions; /* required */
   const char *password;       /* for an encrypted PDF; NULL for none */
   const char *input_encoding; /* of text input; NULL to detect it */
+  const char *name;           /* the source's name in the doc (doc->file); NULL for the base
+                               * name of path */
   FILE *trace;                /* when set, every source line is printed with its role */
   guint max_glyphs;           /* characters a page may hold; 0 for K2X_MAX_GLYPHS */
   int threads;                /* PDF pages extracted at once, each thread with its own poppler

@@ -269,7 +269,7 @@ guint k2x_outputs_add_json(k2x_outputs *out, GPtrArray *paths, const k2x_profile
 
 /* Whether name (an output's base name) is one this program writes. */
 static gboolean ours(const char *name) {
-  static const char *const suffixes[] = {".json", ".xlsx", ".csv", ".review.pdf"};
+  static const char *const suffixes[] = {".json", ".jsonl", ".xlsx", ".csv", ".review.pdf"};
   for (gsize i = 0; i < G_N_ELEMENTS(suffixes); i++)
     if (g_str_has_suffix(name, suffixes[i]))
       return TRUE;

@@ -76,6 +76,53 @@ else
   fail "combined-name-taken: exit $status"; echo "$out" | head -3
 fi
 
+# 2. The manifest can lie. An input replaced while it converts (the worker pauses after
+# opening it; the input is large enough to take a while without the pause): its outputs and
+# the manifest are of the file that is there at the end, or it failed; never the old outputs
+# recorded as current for the new file.
+mkdir -p "$work/c2/in"
+spec=$here/fixtures/specs/sample.spec
+{ sed '/^report:/,$d' "$spec"; for _ in $(seq 160); do sed -n '/^report:/,$p' "$spec"; done; } >"$work/c2/bundle.spec"
+"$gen" "$work/c2/bundle.spec" "$work/c2/bundle.pdf" "$work/c2/bundle.expected.json" || exit 1
+cp "$work/c2/bundle.pdf" "$work/c2/in/k.pdf"
+cp "$work/basic.pdf" "$work/c2/new.pdf"
+K2X_TEST_PAUSE=k.pdf "$bin" -q --jobs 1 --incremental --format json -o "$work/c2/out" "$work/c2/in" >/dev/null 2>&1 &
+pid=$!
+sleep 0.25
+mv "$work/c2/new.pdf" "$work/c2/in/k.pdf"
+wait $pid
+"$bin" -q --incremental --format json -o "$work/c2/out" "$work/c2/in" >/dev/null 2>&1
+if [ "$(json_sha "$work/c2/out/k.json")" = "$(sha "$work/c2/in/k.pdf")" ]; then
+  ok "replaced-mid-conversion"
+else
+  fail "replaced-mid-conversion: k.json is of another file than in/k.pdf"
+fi
+# A plain run with another profile, then --incremental with the first: the outputs are made
+# again, as the plain run recorded the settings it wrote them with.
+sed 's/^name *=.*/name = other-profile/' "$here/../profiles/ad-jizenkadai.ini" >"$work/c2/other.ini"
+mkdir -p "$work/c2/plain"
+cp "$work/basic.pdf" "$work/c2/plain/p.pdf"
+"$bin" -q --incremental --format json -o "$work/c2/plain-out" "$work/c2/plain" >/dev/null 2>&1
+"$bin" -q --profile "$work/c2/other.ini" --format json -o "$work/c2/plain-out" "$work/c2/plain" >/dev/null 2>&1
+out=$("$bin" -q --incremental --format json -o "$work/c2/plain-out" "$work/c2/plain" 2>&1)
+profile=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["profile"])' "$work/c2/plain-out/p.json")
+if grep -q "^1 converted" <<<"$out" && [ "$profile" != other-profile ]; then
+  ok "plain-run-then-incremental"
+else
+  fail "plain-run-then-incremental: $out; p.json made with profile $profile"
+fi
+# Formats are a set: json,xlsx then xlsx,json converts nothing again.
+"$bin" -q --incremental --format json,xlsx -o "$work/c2/fmt" "$work/c2/plain" >/dev/null 2>&1
+out=$("$bin" -q --incremental --format xlsx,json -o "$work/c2/fmt" "$work/c2/plain" 2>&1)
+if grep -q "^0 converted, 1 skipped" <<<"$out"; then ok "formats-reordered"
+else fail "formats-reordered: $out"; fi
+# A manifest that cannot be written is said, and the run fails.
+mkdir -p "$work/c2/nomanifest/.kaigi2xlsx.manifest.jsonl" "$work/c2/nomanifest/.kaigi2xlsx.manifest.json"
+out=$("$bin" -q --incremental --format json -o "$work/c2/nomanifest" "$work/c2/plain" 2>&1)
+status=$?
+if [ $status -eq 1 ] && grep -q "cannot write the manifest" <<<"$out"; then ok "manifest-unwritable"
+else fail "manifest-unwritable: exit $status: $out"; fi
+
 [ $failed -ne 0 ] && exit 1
 [ $skipped -ne 0 ] && exit 77
 exit 0
