@@ -14,6 +14,7 @@
 #include "inputs.h"
 #include "manifest.h"
 #include "pool.h"
+#include "text.h"
 
 #define LOCK_NAME ".kaigi2xlsx.lock"
 
@@ -79,9 +80,11 @@ static k2x_error convert_open(const k2x_batch *b, char **args, int threads,
     return err;
   }
   k2x_result_clear(result);
-  g_ptr_array_add(written, NULL);
-  g_autofree char *names = g_strjoinv(", ", (char **)written->pdata);
-  g_ptr_array_set_size(written, written->len - 1);
+  GString *names = g_string_new(NULL);
+  for (guint i = 0; i < written->len; i++) {
+    g_autofree char *escaped = k2x_text_escape_name(g_ptr_array_index(written, i));
+    g_string_append_printf(names, "%s%s", i ? ", " : "", escaped);
+  }
   result->ok = TRUE;
   result->reports = doc->report_count;
   /* CP932 replacements are warnings too, though only the CSV shows them. */
@@ -90,9 +93,12 @@ static k2x_error convert_open(const k2x_batch *b, char **args, int threads,
   result->sha256 = g_strdup(doc->sha256);
   GString *msg = g_string_new(NULL);
   g_string_printf(msg, "%u reports, %u warnings → %s", result->reports, result->warnings,
-                  names);
-  for (guint i = 0; i < csv_warnings->len; i++)
-    g_string_append_printf(msg, "\nwarning: %s", (const char *)g_ptr_array_index(csv_warnings, i));
+                  names->str);
+  g_string_free(names, TRUE);
+  for (guint i = 0; i < csv_warnings->len; i++) {
+    g_autofree char *warning = k2x_text_escape_name(g_ptr_array_index(csv_warnings, i));
+    g_string_append_printf(msg, "\nwarning: %s", warning);
+  }
   result->message = g_string_free(msg, FALSE);
   k2x_doc_free(doc);
   return K2X_OK;
@@ -128,8 +134,9 @@ static void convert_input(char **args, int threads, k2x_result *result, gpointer
                     k2x_identity_of_path(input, &named) && k2x_identity_equal(&before, &named);
     close(fd);
     if (err && same) {
-      result->message = g_strdup_printf("%s%s%s", k2x_strerror(err), error ? ": " : "",
-                                        error ? error->message : "");
+      g_autofree char *why = error ? k2x_text_escape_name(error->message) : NULL;
+      result->message = g_strdup_printf("%s%s%s", k2x_strerror(err), why ? ": " : "",
+                                        why ? why : "");
       return;
     }
     if (same) {
@@ -203,8 +210,10 @@ static void report(tally *t, const k2x_input *in, const k2x_result *r) {
   } else {
     t->failed++;
   }
+  /* Names escaped (k2x_text_escape_name): a newline in one never breaks a line. */
+  g_autofree char *name = k2x_text_escape_name(in->path);
   for (char **l = lines; *l; l++) {
-    g_autofree char *line = g_strdup_printf("%s: %s", in->path, *l);
+    g_autofree char *line = g_strdup_printf("%s: %s", name, *l);
     if (!r->ok)
       fprintf(stderr, "%s\n", line);
     else if (!t->b->quiet)
@@ -236,6 +245,7 @@ static int take_lock(const char *dir, gboolean *held) {
 /* One workbook over the docs that JSON files hold: what --combined writes. */
 static int write_combined(const k2x_batch *b, GPtrArray *jsons) {
   const k2x_outputs_options *o = b->outputs;
+  g_autofree char *name = k2x_text_escape_name(b->combined);
   g_autofree char *dir = g_path_get_dirname(b->combined);
   g_autofree char *stem = g_path_get_basename(b->combined);
   char *dot = strrchr(stem, '.');
@@ -249,21 +259,24 @@ static int write_combined(const k2x_batch *b, GPtrArray *jsons) {
   g_autoptr(GError) error = NULL;
   k2x_error err = K2X_OK;
   guint docs = k2x_outputs_add_json(out, jsons, o->profile, failures, &err, &error);
-  for (guint i = 0; i < failures->len; i++)
-    g_printerr("%s\n", (char *)g_ptr_array_index(failures, i));
+  for (guint i = 0; i < failures->len; i++) {
+    g_autofree char *line = k2x_text_escape_name(g_ptr_array_index(failures, i));
+    g_printerr("%s\n", line);
+  }
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
   if (err)
     k2x_outputs_abort(out);
   else
     err = k2x_outputs_close(out, NULL, warnings, &error);
   if (err) {
-    g_printerr("%s: %s\n", b->combined, error->message);
+    g_autofree char *why = k2x_text_escape_name(error->message);
+    g_printerr("%s: %s\n", name, why);
     return K2X_EXIT_SOME_FAILED;
   }
   for (guint i = 0; i < warnings->len; i++)
-    g_printerr("%s: warning: %s\n", b->combined, (char *)g_ptr_array_index(warnings, i));
+    g_printerr("%s: warning: %s\n", name, (char *)g_ptr_array_index(warnings, i));
   if (!b->quiet)
-    g_print("%u inputs → %s%s\n", docs, b->combined,
+    g_print("%u inputs → %s%s\n", docs, name,
             co.formats & K2X_FORMAT_CSV ? " (and its sheets as CSV)" : "");
   return failures->len ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
 }
@@ -417,8 +430,9 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
       results[i].message = g_strdup(in->collision);
       finished[i] = TRUE;
     } else if (g_mkdir_with_parents(in->dir, 0755) != 0) {
+      g_autofree char *dir = k2x_text_escape_name(in->dir);
       results[i].message =
-          g_strdup_printf("cannot create output directory %s: %s", in->dir, g_strerror(errno));
+          g_strdup_printf("cannot create output directory %s: %s", dir, g_strerror(errno));
       finished[i] = TRUE;
     }
   }

@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "text.h"
+
 void k2x_input_free(k2x_input *input) {
   if (!input)
     return;
@@ -119,10 +121,12 @@ guint k2x_inputs_name(GPtrArray *inputs, const char *output_dir, char **suffixes
       g_free(path);
       if (other == in)
         continue;
-      in->collision = g_strdup_printf("same outputs as %s", other->path);
+      g_autofree char *theirs = k2x_text_escape_name(other->path);
+      in->collision = g_strdup_printf("same outputs as %s", theirs);
       refused++;
       if (!other->collision) {
-        other->collision = g_strdup_printf("same outputs as %s", in->path);
+        g_autofree char *ours = k2x_text_escape_name(in->path);
+        other->collision = g_strdup_printf("same outputs as %s", ours);
         refused++;
       }
     }

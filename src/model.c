@@ -84,6 +84,7 @@ void k2x_doc_free(k2x_doc *doc) {
   if (!doc)
     return;
   g_free(doc->file);
+  g_free(doc->file_bytes);
   g_free(doc->sha256);
   g_free(doc->kind);
   g_free(doc->profile);

@@ -98,7 +98,8 @@ typedef struct {
 } k2x_mark;
 
 typedef struct {
-  char *file;    /* base name of the source */
+  char *file;    /* base name of the source, as UTF-8 (k2x_text_escape_name) */
+  char *file_bytes; /* the name's own bytes when file had to escape some; else NULL */
   char *sha256;  /* hex digest of the source bytes */
   int pages;
   char *kind;    /* "pdf" or "text" */

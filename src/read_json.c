@@ -134,6 +134,12 @@ k2x_error k2x_read_json(const char *path, const k2x_profile *profile, k2x_doc **
                            ? json_object_get_object_member(o, "source")
                            : NULL;
   doc->file = g_strdup(string_member(source, "file"));
+  if (string_member(source, "file_bytes")) {
+    gsize len = 0;
+    guchar *bytes = g_base64_decode(string_member(source, "file_bytes"), &len);
+    doc->file_bytes = g_strndup((const char *)bytes, len);
+    g_free(bytes);
+  }
   doc->sha256 = g_strdup(string_member(source, "sha256"));
   doc->pages = int_member(source, "pages");
   g_free(doc->kind);

@@ -123,6 +123,34 @@ status=$?
 if [ $status -eq 1 ] && grep -q "cannot write the manifest" <<<"$out"; then ok "manifest-unwritable"
 else fail "manifest-unwritable: exit $status: $out"; fi
 
+# 3. File names that are not UTF-8: the JSON is JSON, with the name escaped and its bytes;
+# --incremental and --merge work after it; a newline in a name does not break a line.
+mkdir -p "$work/c3/in"
+latin=$(printf 'caf\xe9')
+cp "$work/basic.pdf" "$work/c3/in/$latin.pdf"
+cp "$work/basic.pdf" "$work/c3/in/$(printf 'new\nline').pdf"
+"$bin" --incremental --format json -o "$work/c3/out" "$work/c3/in" >"$work/c3/first.out" 2>&1
+status=$?
+if [ $status -eq 0 ] && /usr/bin/python3 - "$work/c3/out/$latin.json" <<'PY'
+import base64, json, sys
+src = json.load(open(sys.argv[1]))["source"]
+sys.exit(0 if src["file"] == "caf\\xE9.pdf" and base64.b64decode(src["file_bytes"]) == b"caf\xe9.pdf" else 1)
+PY
+then ok "latin1-name-json"; else fail "latin1-name-json: exit $status"; head -3 "$work/c3/first.out"; fi
+lines=$(grep -c "reports" "$work/c3/first.out")
+if [ "$lines" -eq 2 ] && grep -q '^.*new\\x0Aline\.pdf: [0-9]* reports' "$work/c3/first.out"; then
+  ok "newline-name-one-line"
+else
+  fail "newline-name-one-line: $lines lines with reports"; cat "$work/c3/first.out"
+fi
+out=$("$bin" -q --incremental --format json -o "$work/c3/out" "$work/c3/in" 2>&1)
+if grep -q "^0 converted, 2 skipped" <<<"$out"; then ok "latin1-name-incremental"
+else fail "latin1-name-incremental: $out"; fi
+out=$("$bin" --merge --combined "$work/c3/all.xlsx" "$work/c3/out" 2>&1)
+status=$?
+if [ $status -eq 0 ] && grep -q "^2 inputs → " <<<"$out"; then ok "latin1-name-merge"
+else fail "latin1-name-merge: exit $status: $out"; fi
+
 [ $failed -ne 0 ] && exit 1
 [ $skipped -ne 0 ] && exit 77
 exit 0
