@@ -225,19 +225,35 @@ static void report(tally *t, const k2x_input *in, const k2x_result *r) {
 
 /* ---- the lock ---- */
 
-/* Takes the lock on the output directory; -1 when another run holds it. */
-static int take_lock(const char *dir, gboolean *held) {
-  g_autofree char *path = g_build_filename(dir, LOCK_NAME, NULL);
-  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+/* Locks fd; FALSE with *held when another run holds it. */
+static gboolean lock_fd(int fd, gboolean *held) {
+  if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+    return TRUE;
+  *held = errno == EWOULDBLOCK;
+  return FALSE;
+}
+
+/* Takes the lock of the output directory: on the directory itself, which any user who can
+ * read it can open, and on the lock file too when it can be opened (read-only will do: a file
+ * another user made), so that runs of earlier versions, which locked the file only, are kept
+ * out as well. lock[0..1] get the descriptors (-1 for none). Returns FALSE with *held when
+ * another run holds the lock, else with errno set when the directory cannot be locked. */
+static gboolean take_lock(const char *dir, int lock[2], gboolean *held) {
   *held = FALSE;
-  if (fd < 0)
-    return -1;
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    *held = errno == EWOULDBLOCK;
-    close(fd);
-    return -1;
-  }
-  return fd;
+  lock[0] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock[0] < 0 || !lock_fd(lock[0], held))
+    return FALSE;
+  g_autofree char *path = g_build_filename(dir, LOCK_NAME, NULL);
+  lock[1] = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock[1] < 0)
+    lock[1] = open(path, O_RDONLY | O_CLOEXEC);
+  return lock[1] < 0 || lock_fd(lock[1], held);
+}
+
+static void release_lock(int lock[2]) {
+  for (int i = 0; i < 2; i++)
+    if (lock[i] >= 0)
+      close(lock[i]);
 }
 
 /* ---- the combined workbook ---- */
@@ -388,13 +404,20 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
     return K2X_EXIT_SOME_FAILED;
   }
   gboolean held = FALSE;
-  int lock = take_lock(b->output_dir, &held);
-  if (lock < 0 && held) {
-    g_printerr("kaigi2xlsx: %s is in use by another run (%s); try again when it ends\n",
-               b->output_dir, LOCK_NAME);
+  int lock[2] = {-1, -1};
+  if (!take_lock(b->output_dir, lock, &held)) {
+    int saved = errno;
+    g_autofree char *dir = k2x_text_escape_name(b->output_dir);
+    if (held)
+      g_printerr("kaigi2xlsx: %s is in use by another run (%s); try again when it ends\n", dir,
+                 LOCK_NAME);
+    else
+      g_printerr("kaigi2xlsx: %s: cannot take the lock that keeps other runs out: %s\n", dir,
+                 g_strerror(saved));
+    release_lock(lock);
     return K2X_EXIT_LOCKED;
   }
-  g_autoptr(GPtrArray) files = k2x_inputs_collect(args, b->recursive, NULL);
+  g_autoptr(GPtrArray) files = k2x_inputs_collect(args, b->recursive, b->output_dir);
   gboolean none = files->len == 0; /* a shard may well be empty; the inputs may not */
   for (guint i = files->len; b->shards > 1 && i-- > 0;)
     if (!k2x_input_in_shard(g_ptr_array_index(files, i), b->shard, b->shards))
@@ -402,8 +425,7 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
   g_auto(GStrv) suffixes = k2x_outputs_suffixes(b->outputs);
   k2x_inputs_name(files, b->output_dir, suffixes);
   if (b->combined && !combined_free(b, files)) {
-    if (lock >= 0)
-      close(lock);
+    release_lock(lock);
     return K2X_EXIT_USAGE;
   }
   g_autofree char *settings = k2x_outputs_settings(b->outputs);
@@ -426,8 +448,8 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
     outputs[i] = outputs_of(g_ptr_array_index(files, i), suffixes);
   for (guint i = 0; i < n; i++) {
     const k2x_input *in = g_ptr_array_index(files, i);
-    if (in->collision) {
-      results[i].message = g_strdup(in->collision);
+    if (in->error) {
+      results[i].message = g_strdup(in->error);
       finished[i] = TRUE;
     } else if (g_mkdir_with_parents(in->dir, 0755) != 0) {
       g_autofree char *dir = k2x_text_escape_name(in->dir);
@@ -533,7 +555,6 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
   g_free(results);
   g_free(finished);
   g_free(skip);
-  if (lock >= 0)
-    close(lock);
+  release_lock(lock);
   return status;
 }

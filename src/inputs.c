@@ -1,7 +1,9 @@
 /* inputs: arguments → input files (directories scanned, sorted) → the names of their outputs. */
 #include "inputs.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "text.h"
 
@@ -12,7 +14,7 @@ void k2x_input_free(k2x_input *input) {
   g_free(input->dir);
   g_free(input->stem);
   g_free(input->below);
-  g_free(input->collision);
+  g_free(input->error);
   g_free(input);
 }
 
@@ -28,44 +30,72 @@ static k2x_input *input_new(const char *path, const char *below) {
   return in;
 }
 
-static int compare_paths(gconstpointer a, gconstpointer b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+static int compare_inputs(gconstpointer a, gconstpointer b) {
+  return strcmp((*(k2x_input *const *)a)->path, (*(k2x_input *const *)b)->path);
 }
 
-static void scan_dir(const char *dir, gboolean recursive, GPtrArray *found) {
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+/* What a scan skips: the output directory (by device and inode, however it is spelled). */
+typedef struct {
+  gboolean recursive;
+  gboolean have_output;
+  struct stat output;
+} scan;
+
+static gboolean is_output_dir(const scan *sc, const struct stat *st) {
+  return sc->have_output && st->st_dev == sc->output.st_dev && st->st_ino == sc->output.st_ino;
+}
+
+/* Adds the inputs in dir (path; below is its path below the argument, "" for the argument).
+ * A folder that cannot be read is an input that fails, never a silent gap; inside the output
+ * directory, the program's own reviews are not inputs. */
+static void scan_dir(const scan *sc, const char *dir, const char *below, gboolean in_output,
+                     GPtrArray *found) {
+  errno = 0;
+  GDir *d = g_dir_open(dir, 0, NULL);
+  if (!d) {
+    int saved = errno ? errno : EIO;
+    k2x_input *in = input_new(dir, *below ? below : ".");
+    in->error = g_strdup_printf("cannot read folder: %s", g_strerror(saved));
+    g_ptr_array_add(found, in);
+    return;
+  }
   const char *name;
-  while (d && (name = g_dir_read_name(d))) {
+  while ((name = g_dir_read_name(d))) {
     g_autofree char *path = g_build_filename(dir, name, NULL);
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-      if (recursive && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
-        scan_dir(path, recursive, found);
+    g_autofree char *sub = *below ? g_build_filename(below, name, NULL) : g_strdup(name);
+    struct stat st, lst;
+    gboolean is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+    if (is_dir) {
+      gboolean link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+      /* The output directory inside an input directory holds only what we wrote. */
+      if (sc->recursive && !link && !is_output_dir(sc, &st))
+        scan_dir(sc, path, sub, in_output, found);
       continue;
     }
     g_autofree char *lower = g_ascii_strdown(name, -1);
+    if (in_output && g_str_has_suffix(lower, ".review.pdf"))
+      continue;
     if (g_str_has_suffix(lower, ".pdf") || g_str_has_suffix(lower, ".txt"))
-      g_ptr_array_add(found, g_steal_pointer(&path));
+      g_ptr_array_add(found, input_new(path, sub));
   }
+  g_dir_close(d);
 }
 
-GPtrArray *k2x_inputs_collect(char **args, gboolean recursive, GPtrArray *errors) {
+GPtrArray *k2x_inputs_collect(char **args, gboolean recursive, const char *output_dir) {
   GPtrArray *inputs = g_ptr_array_new_with_free_func((GDestroyNotify)k2x_input_free);
+  scan sc = {.recursive = recursive};
+  sc.have_output = output_dir && stat(output_dir, &sc.output) == 0;
   for (char **a = args; a && *a; a++) {
-    if (!g_file_test(*a, G_FILE_TEST_IS_DIR)) {
+    struct stat st;
+    if (stat(*a, &st) != 0 || !S_ISDIR(st.st_mode)) {
       g_ptr_array_add(inputs, input_new(*a, NULL));
       continue;
     }
-    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    scan_dir(*a, recursive, found);
-    g_ptr_array_sort(found, compare_paths);
-    gsize prefix = strlen(*a);
-    for (guint i = 0; i < found->len; i++) {
-      const char *path = g_ptr_array_index(found, i);
-      const char *below = path + prefix;
-      while (*below == G_DIR_SEPARATOR)
-        below++;
-      g_ptr_array_add(inputs, input_new(path, below));
-    }
+    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func((GDestroyNotify)k2x_input_free);
+    scan_dir(&sc, *a, "", is_output_dir(&sc, &st), found);
+    g_ptr_array_sort(found, compare_inputs);
+    for (guint i = 0; i < found->len; i++)
+      g_ptr_array_add(inputs, g_ptr_array_steal_index(found, i--));
   }
   return inputs;
 }
@@ -111,7 +141,7 @@ guint k2x_inputs_name(GPtrArray *inputs, const char *output_dir, char **suffixes
   guint refused = 0;
   for (guint i = 0; i < inputs->len; i++) {
     k2x_input *in = g_ptr_array_index(inputs, i);
-    for (char **s = suffixes; *s && !in->collision; s++) {
+    for (char **s = suffixes; *s && !in->error; s++) {
       char *path = k2x_input_output(in, *s);
       k2x_input *other = g_hash_table_lookup(owner, path);
       if (!other) {
@@ -122,11 +152,11 @@ guint k2x_inputs_name(GPtrArray *inputs, const char *output_dir, char **suffixes
       if (other == in)
         continue;
       g_autofree char *theirs = k2x_text_escape_name(other->path);
-      in->collision = g_strdup_printf("same outputs as %s", theirs);
+      in->error = g_strdup_printf("same outputs as %s", theirs);
       refused++;
-      if (!other->collision) {
+      if (!other->error) {
         g_autofree char *ours = k2x_text_escape_name(in->path);
-        other->collision = g_strdup_printf("same outputs as %s", ours);
+        other->error = g_strdup_printf("same outputs as %s", ours);
         refused++;
       }
     }

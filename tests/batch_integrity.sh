@@ -151,6 +151,71 @@ status=$?
 if [ $status -eq 0 ] && grep -q "^2 inputs → " <<<"$out"; then ok "latin1-name-merge"
 else fail "latin1-name-merge: exit $status: $out"; fi
 
+# 4. Silent skips. As a user other than root (root reads any folder): nobody via setpriv when
+# we are root, else ourselves.
+if [ "$(id -u)" -eq 0 ]; then
+  as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; }
+  other_user=1
+else
+  as_user() { "$@"; }
+  other_user=0
+fi
+mkdir -p "$work/c4/in/secret" "$work/c4/out"
+cp "$work/basic.pdf" "$work/c4/in/a.pdf"
+cp "$work/basic.pdf" "$work/c4/in/secret/s.pdf"
+chmod 755 "$work/c4" "$work/c4/in"
+chmod 777 "$work/c4/out"
+chmod 000 "$work/c4/in/secret"
+out=$(as_user "$bin" -q -r --format json -o "$work/c4/out/r" "$work/c4/in" 2>&1)
+status=$?
+if [ $status -eq 1 ] && grep -q "secret: cannot read folder: Permission denied" <<<"$out" &&
+   [ -s "$work/c4/out/r/a.json" ]; then
+  ok "unreadable-subfolder"
+else
+  fail "unreadable-subfolder: exit $status: $out"
+fi
+out=$(as_user "$bin" -q --format json -o "$work/c4/out/top" "$work/c4/in/secret" 2>&1)
+status=$?
+if [ $status -eq 1 ] && grep -q "secret: cannot read folder: Permission denied" <<<"$out"; then
+  ok "unreadable-top-folder"
+else
+  fail "unreadable-top-folder: exit $status: $out"
+fi
+chmod 755 "$work/c4/in/secret"
+# A lock file another user made and holds: the run refuses (exit 3) instead of going on
+# unlocked.
+if [ "$other_user" -eq 1 ]; then
+  mkdir -p "$work/c4/out/locked" && chmod 777 "$work/c4/out/locked"
+  touch "$work/c4/out/locked/.kaigi2xlsx.lock" && chmod 644 "$work/c4/out/locked/.kaigi2xlsx.lock"
+  flock "$work/c4/out/locked/.kaigi2xlsx.lock" sleep 3 &
+  holder=$!
+  sleep 0.3
+  out=$(as_user "$bin" -q --format json -o "$work/c4/out/locked" "$work/c4/in/a.pdf" 2>&1)
+  status=$?
+  wait $holder
+  if [ $status -eq 3 ] && [ ! -e "$work/c4/out/locked/a.json" ]; then ok "lock-of-another-user"
+  else fail "lock-of-another-user: exit $status: $out"; fi
+else
+  skip "lock-of-another-user: needs root to run as another user (setpriv)"
+fi
+# The output folder inside the input folder, and equal to it, with --review, twice: the
+# reviews written are never read back as inputs.
+mkdir -p "$work/c4/self"
+cp "$work/basic.pdf" "$work/c4/self/a.pdf"
+cp -r "$work/c4/self" "$work/c4/same"
+for round in 1 2; do
+  out=$("$bin" -q -r --review -o "$work/c4/self/out" "$work/c4/self" 2>&1)
+  status=$?
+  out2=$("$bin" -q -r --review -o "$work/c4/same" "$work/c4/same" 2>&1)
+  status2=$?
+done
+if [ $status -eq 0 ] && [ $status2 -eq 0 ] && grep -q "^1 converted" <<<"$out" &&
+   grep -q "^1 converted" <<<"$out2"; then
+  ok "output-inside-input"
+else
+  fail "output-inside-input: exit $status/$status2: $out / $out2"
+fi
+
 [ $failed -ne 0 ] && exit 1
 [ $skipped -ne 0 ] && exit 77
 exit 0
