@@ -162,7 +162,7 @@ typedef struct {
   FILE *log;
   gboolean tty;
   gint64 start;
-  guint total, done, converted, skipped, failed, warnings, pages;
+  guint total, done, converted, skipped, failed, interrupted, warnings, pages;
   guint running_done, running_pages; /* pages done and in all of the inputs converting now */
   gint64 shown;                      /* when the progress line was last written */
 } tally;
@@ -207,6 +207,8 @@ static void report(tally *t, const k2x_input *in, const k2x_result *r) {
     t->converted++;
     t->warnings += r->warnings;
     t->pages += r->pages;
+  } else if (r->interrupted) {
+    t->interrupted++;
   } else {
     t->failed++;
   }
@@ -254,6 +256,23 @@ static void release_lock(int lock[2]) {
   for (int i = 0; i < 2; i++)
     if (lock[i] >= 0)
       close(lock[i]);
+}
+
+/* take_lock, saying why not. */
+static gboolean lock_output_dir(const char *dir, int lock[2]) {
+  gboolean held = FALSE;
+  if (take_lock(dir, lock, &held))
+    return TRUE;
+  int saved = errno;
+  g_autofree char *name = k2x_text_escape_name(dir);
+  if (held)
+    g_printerr("kaigi2xlsx: %s is in use by another run (%s); try again when it ends\n", name,
+               LOCK_NAME);
+  else
+    g_printerr("kaigi2xlsx: %s: cannot take the lock that keeps other runs out: %s\n", name,
+               g_strerror(saved));
+  release_lock(lock);
+  return FALSE;
 }
 
 /* ---- the combined workbook ---- */
@@ -354,13 +373,63 @@ int k2x_batch_merge(const k2x_batch *b, char **dirs) {
     g_ptr_array_add(files, g_strdup(((found_json *)g_ptr_array_index(found, i))->path));
   g_autofree char *dir = g_path_get_dirname(b->combined);
   if (g_mkdir_with_parents(dir, 0755) != 0) {
-    g_printerr("kaigi2xlsx: %s: cannot create output directory\n", dir);
+    g_autofree char *name = k2x_text_escape_name(dir);
+    g_printerr("kaigi2xlsx: %s: cannot create output directory: %s\n", name, g_strerror(errno));
     return K2X_EXIT_SOME_FAILED;
   }
-  return write_combined(b, files);
+  /* The workbook's directory is the merge's output directory: locked, and cleared of what a
+   * killed run left. */
+  int lock[2] = {-1, -1};
+  if (!lock_output_dir(dir, lock))
+    return K2X_EXIT_LOCKED;
+  k2x_outputs_remove_temps(dir, NULL);
+  int status = write_combined(b, files);
+  release_lock(lock);
+  return status;
 }
 
 /* ---- the run ---- */
+
+/* The stop signal received (SIGTERM, SIGINT, SIGHUP), 0 for none: what a signal handler may
+ * set, read by the run's loop. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig) {
+  if (!stop_signal)
+    stop_signal = sig;
+}
+
+static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
+
+/* Catches the stop signals (saving the handlers before into old), or restores old. */
+static void catch_stops(gboolean on, struct sigaction *old) {
+  for (gsize i = 0; i < G_N_ELEMENTS(stop_signals); i++) {
+    if (on) {
+      struct sigaction sa = {0};
+      sa.sa_handler = on_stop;
+      sigemptyset(&sa.sa_mask);
+      sigaction(stop_signals[i], &sa, &old[i]);
+      /* A signal ignored from the start (nohup, a shell's background job) stays ignored. */
+      if (old[i].sa_handler == SIG_IGN)
+        sigaction(stop_signals[i], &old[i], NULL);
+    } else {
+      sigaction(stop_signals[i], &old[i], NULL);
+    }
+  }
+}
+
+/* Removes every stale temporary of ours in the directories of the run's outputs. */
+static void remove_all_temps(const k2x_batch *b, GPtrArray *files) {
+  g_autoptr(GHashTable) dirs = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_add(dirs, (gpointer)b->output_dir);
+  for (guint i = 0; i < files->len; i++)
+    g_hash_table_add(dirs, ((k2x_input *)g_ptr_array_index(files, i))->dir);
+  GHashTableIter it;
+  gpointer dir;
+  g_hash_table_iter_init(&it, dirs);
+  while (g_hash_table_iter_next(&it, &dir, NULL))
+    k2x_outputs_remove_temps(dir, NULL);
+}
 
 /* Whether the combined workbook's name is free: no input's outputs have it, and its
  * directory can be written (found out now, not after the whole batch). */
@@ -403,20 +472,12 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
                g_strerror(errno));
     return K2X_EXIT_SOME_FAILED;
   }
-  gboolean held = FALSE;
   int lock[2] = {-1, -1};
-  if (!take_lock(b->output_dir, lock, &held)) {
-    int saved = errno;
-    g_autofree char *dir = k2x_text_escape_name(b->output_dir);
-    if (held)
-      g_printerr("kaigi2xlsx: %s is in use by another run (%s); try again when it ends\n", dir,
-                 LOCK_NAME);
-    else
-      g_printerr("kaigi2xlsx: %s: cannot take the lock that keeps other runs out: %s\n", dir,
-                 g_strerror(saved));
-    release_lock(lock);
+  if (!lock_output_dir(b->output_dir, lock))
     return K2X_EXIT_LOCKED;
-  }
+  struct sigaction old_handlers[G_N_ELEMENTS(stop_signals)];
+  stop_signal = 0;
+  catch_stops(TRUE, old_handlers);
   g_autoptr(GPtrArray) files = k2x_inputs_collect(args, b->recursive, b->output_dir);
   gboolean none = files->len == 0; /* a shard may well be empty; the inputs may not */
   for (guint i = files->len; b->shards > 1 && i-- > 0;)
@@ -426,6 +487,7 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
   k2x_inputs_name(files, b->output_dir, suffixes);
   if (b->combined && !combined_free(b, files)) {
     release_lock(lock);
+    catch_stops(FALSE, old_handlers);
     return K2X_EXIT_USAGE;
   }
   g_autofree char *settings = k2x_outputs_settings(b->outputs);
@@ -467,18 +529,26 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
     to_start += !skip[i] && !finished[i];
   /* What a killed run left half written goes before anything is converted again, whatever is
    * skipped: under the lock, no temporary of ours is being written. */
-  g_autoptr(GHashTable) dirs = g_hash_table_new(g_str_hash, g_str_equal);
-  g_hash_table_add(dirs, (gpointer)b->output_dir);
-  for (guint i = 0; i < n; i++)
-    g_hash_table_add(dirs, ((k2x_input *)g_ptr_array_index(files, i))->dir);
-  GHashTableIter it;
-  gpointer dir;
-  g_hash_table_iter_init(&it, dirs);
-  while (g_hash_table_iter_next(&it, &dir, NULL))
-    k2x_outputs_remove_temps(dir, NULL);
+  remove_all_temps(b, files);
   k2x_pool *pool = k2x_pool_new(jobs, b->timeout, b->memory_limit, convert_input, (gpointer)b);
+  gboolean stopping = FALSE;
+  guint not_converted = 0; /* inputs a stop left */
   while (printed < n) {
-    while (next < n && (skip[next] || k2x_pool_jobs_held(pool) < jobs)) {
+    if (stop_signal && !stopping) {
+      stopping = TRUE;
+      k2x_pool_kill(pool);
+    }
+    /* Stopped, once the workers are gone: what was never started is left, said below. */
+    if (stopping && k2x_pool_jobs_held(pool) == 0) {
+      for (; printed < n; printed++) {
+        if (finished[printed])
+          report(&t, g_ptr_array_index(files, printed), &results[printed]);
+        else if (!skip[printed])
+          not_converted++;
+      }
+      break;
+    }
+    while (!stopping && next < n && (skip[next] || k2x_pool_jobs_held(pool) < jobs)) {
       if (!skip[next] && !finished[next]) {
         /* The jobs no worker holds yet, shared among the inputs left: the last inputs of a
          * batch, or a lone one, get several. */
@@ -508,12 +578,13 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
       t.done++;
       if (skip[printed]) {
         t.skipped++;
-        g_autofree char *line = g_strdup_printf("%s: current, skipped", in->path);
+        g_autofree char *name = k2x_text_escape_name(in->path);
+        g_autofree char *line = g_strdup_printf("%s: current, skipped", name);
         log_line(&t, line);
         continue;
       }
       report(&t, in, &results[printed]);
-      if (manifest)
+      if (manifest && !results[printed].interrupted)
         k2x_manifest_note(manifest, in->path, &results[printed], settings, outputs[printed],
                           NULL);
     }
@@ -525,9 +596,14 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
     fputs("\r\033[K", stderr);
 
   double secs = (double)(g_get_monotonic_time() - t.start) / G_USEC_PER_SEC;
+  int sig = stop_signal;
   g_autofree char *summary =
-      g_strdup_printf("%u converted, %u skipped, %u failed, %u warnings in %.1f s", t.converted,
-                      t.skipped, t.failed, t.warnings, secs);
+      sig ? g_strdup_printf("%u converted, %u skipped, %u failed, %u warnings in %.1f s; "
+                            "interrupted by SIG%s: %u not converted (run again to convert them)",
+                            t.converted, t.skipped, t.failed, t.warnings, secs,
+                            sigabbrev_np(sig), t.interrupted + not_converted)
+          : g_strdup_printf("%u converted, %u skipped, %u failed, %u warnings in %.1f s",
+                            t.converted, t.skipped, t.failed, t.warnings, secs);
   g_printerr("%s\n", summary);
   log_line(&t, summary);
   if (none)
@@ -537,7 +613,10 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
     g_printerr("kaigi2xlsx: %s\n", manifest_error->message);
   if (manifest_error) /* what was written is not recorded: a later run would not know */
     status = K2X_EXIT_SOME_FAILED;
-  if (b->combined) {
+  if (sig) {
+    remove_all_temps(b, files);
+    status = 128 + sig;
+  } else if (b->combined) {
     g_autoptr(GPtrArray) jsons = g_ptr_array_new_with_free_func(g_free);
     for (guint i = 0; i < n; i++)
       if (skip[i] || results[i].ok)
@@ -556,5 +635,6 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
   g_free(finished);
   g_free(skip);
   release_lock(lock);
+  catch_stops(FALSE, old_handlers);
   return status;
 }

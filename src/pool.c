@@ -129,6 +129,7 @@ typedef struct {
   guint pages_done, pages; /* as the worker last said (k2x_pool_pages_done) */
   int threads;             /* the jobs the job was given */
   guint converted;         /* jobs it has done */
+  gboolean stopped;        /* killed by k2x_pool_kill */
 } child;
 
 struct k2x_pool {
@@ -422,7 +423,12 @@ static void end_worker(const k2x_pool *pool, child *c, k2x_result *r) {
     remove_leftovers(c->before);
     k2x_result_clear(r);
     r->ok = FALSE;
-    if (c->timed_out)
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    /* A stop signal sent to the whole group (systemctl stop) may reach the worker first. */
+    r->interrupted = c->stopped || sig == SIGTERM || sig == SIGINT || sig == SIGHUP;
+    if (r->interrupted)
+      r->message = g_strdup("interrupted before its conversion ended; nothing of it was kept");
+    else if (c->timed_out)
       r->message = g_strdup_printf("took longer than %d s and was stopped (see --timeout)",
                                    pool->timeout);
     else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && pool->memory_limit > 0)
@@ -492,6 +498,7 @@ void k2x_pool_step(k2x_pool *pool, k2x_result *results, gboolean *finished) {
 void k2x_pool_kill(k2x_pool *pool) {
   for (guint i = 0; pool && i < pool->workers->len; i++) {
     child *c = g_ptr_array_index(pool->workers, i);
+    c->stopped = TRUE;
     kill(c->pid, SIGKILL);
   }
 }

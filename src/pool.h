@@ -11,7 +11,8 @@ typedef struct {
   guint reports, warnings, pages;
   char *sha256;   /* of the bytes converted, when they could be read */
   char *identity; /* of the file converted (k2x_identity_format), when it could be opened */
-  char *message;  /* the line to print: "FILE: N reports … → outputs" or "FILE: reason" */
+  char *message;  /* what to print after the input's name: "N reports … → outputs", a reason */
+  gboolean interrupted; /* its worker was stopped (k2x_pool_kill, a stop signal): no result */
 } k2x_result;
 
 void k2x_result_clear(k2x_result *r);
@@ -31,7 +32,8 @@ k2x_pool *k2x_pool_new(int jobs, int timeout, int memory_limit, k2x_pool_work_fn
 /* Ends every worker (idle ones at once, busy ones killed) and frees pool. Accepts NULL. */
 void k2x_pool_free(k2x_pool *pool);
 
-/* Kills the workers now (a stop signal), leaving their jobs' results to k2x_pool_step. */
+/* Kills the workers now (a stop signal); k2x_pool_step then gives their jobs' results,
+ * interrupted, once what they wrote is removed. */
 void k2x_pool_kill(k2x_pool *pool);
 
 /* Hands job index (args, NULL-terminated, no field holding a newline after escaping) to an

@@ -216,6 +216,50 @@ else
   fail "output-inside-input: exit $status/$status2: $out / $out2"
 fi
 
+# 5. Stops that leave debris. SIGTERM and SIGINT mid-batch: workers stopped, no temporary
+# left, the summary printed (interrupted), exit 128+signal.
+mkdir -p "$work/c5/in"
+for n in 1 2 3 4 5 6; do cp "$work/c2/bundle.pdf" "$work/c5/in/k$n.pdf"; done
+for sig in TERM INT; do
+  # A background job starts with SIGINT ignored, which a program keeps: undo that.
+  env --default-signal=$sig "$bin" -q --jobs 2 --format json,xlsx,csv -o "$work/c5/out-$sig" "$work/c5/in" >"$work/c5/$sig.log" 2>&1 &
+  pid=$!
+  sleep 0.5
+  kill -$sig $pid
+  wait $pid
+  status=$?
+  want=$(( 128 + $(kill -l $sig) ))
+  left=$(temps "$work/c5/out-$sig")
+  if [ $status -eq $want ] && [ "$left" -eq 0 ] && grep -q "interrupted by SIG$sig" "$work/c5/$sig.log"; then
+    ok "stop-sig$sig"
+  else
+    fail "stop-sig$sig: exit $status (want $want), $left temporaries: $(tail -2 "$work/c5/$sig.log")"
+  fi
+done
+# kill -9 during --incremental --force: the rerun (which skips those inputs, current since the
+# first run) still removes every temporary.
+"$bin" -q --jobs 2 --incremental --format json,csv -o "$work/c5/force" "$work/c5/in" >/dev/null 2>&1
+"$bin" -q --jobs 2 --incremental --force --format json,csv -o "$work/c5/force" "$work/c5/in" >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -9 $pid; wait $pid 2>/dev/null
+for _ in $(seq 30); do # the workers' exit releases the lock
+  flock -n "$work/c5/force/.kaigi2xlsx.lock" true 2>/dev/null && break
+  sleep 0.1
+done
+before=$(temps "$work/c5/force")
+"$bin" -q --jobs 2 --incremental --format json,csv -o "$work/c5/force" "$work/c5/in" >/dev/null 2>&1
+left=$(temps "$work/c5/force")
+if [ "$left" -eq 0 ]; then ok "kill9-force-rerun ($before temporaries before the rerun)"
+else fail "kill9-force-rerun: $left temporaries left ($before before)"; fi
+# A killed --merge --combined left its workbook's temporary: the next merge removes it.
+mkdir -p "$work/c5/merged"
+: >"$work/c5/merged/.all.xlsx.Ab12Cd"
+"$bin" -q --merge --combined "$work/c5/merged/all.xlsx" "$work/c3/out" >/dev/null 2>&1
+left=$(temps "$work/c5/merged")
+if [ "$left" -eq 0 ] && [ -s "$work/c5/merged/all.xlsx" ]; then ok "killed-merge-rerun"
+else fail "killed-merge-rerun: $left temporaries left"; fi
+
 [ $failed -ne 0 ] && exit 1
 [ $skipped -ne 0 ] && exit 77
 exit 0
