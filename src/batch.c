@@ -104,6 +104,12 @@ static k2x_error convert_open(const k2x_batch *b, char **args, int threads,
   return K2X_OK;
 }
 
+/* Whether error says memory (or address space) ran out. */
+static gboolean out_of_memory(const GError *error) {
+  return error && ((error->domain == G_FILE_ERROR && error->code == G_FILE_ERROR_NOMEM) ||
+                   strstr(error->message, g_strerror(ENOMEM)));
+}
+
 /* An input changed while it was converted is converted again, this many times at most. */
 #define CONVERT_ATTEMPTS 2
 
@@ -133,6 +139,12 @@ static void convert_input(char **args, int threads, k2x_result *result, gpointer
     gboolean same = k2x_identity_of_fd(fd, &after) && k2x_identity_equal(&before, &after) &&
                     k2x_identity_of_path(input, &named) && k2x_identity_equal(&before, &named);
     close(fd);
+    if (err && same && b->memory_limit > 0 && out_of_memory(error)) {
+      g_autofree char *why = k2x_text_escape_name(error->message);
+      result->message = g_strdup_printf("out of memory: converting it needs more than the %d MB "
+                                        "--memory-limit allows (%s)", b->memory_limit, why);
+      return;
+    }
     if (err && same) {
       g_autofree char *why = error ? k2x_text_escape_name(error->message) : NULL;
       result->message = g_strdup_printf("%s%s%s", k2x_strerror(err), why ? ": " : "",
@@ -297,6 +309,13 @@ static int write_combined(const k2x_batch *b, GPtrArray *jsons) {
   for (guint i = 0; i < failures->len; i++) {
     g_autofree char *line = k2x_text_escape_name(g_ptr_array_index(failures, i));
     g_printerr("%s\n", line);
+  }
+  if (!err && docs == 0) {
+    /* An empty workbook would pass for a night with no meetings. */
+    g_printerr("kaigi2xlsx: %s: no JSON output to combine (of this program, schema "
+               "kaigi2xlsx/1)\n", name);
+    k2x_outputs_abort(out);
+    return K2X_EXIT_SOME_FAILED;
   }
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
   if (err)
@@ -498,8 +517,15 @@ int k2x_batch_run(const k2x_batch *b, char **args) {
     g_printerr("kaigi2xlsx: %s\n", manifest_error->message);
   tally t = {.b = b, .tty = isatty(STDERR_FILENO), .start = g_get_monotonic_time(),
              .total = files->len};
-  if (b->log_path && !(t.log = fopen(b->log_path, "ae")))
-    g_printerr("kaigi2xlsx: %s: cannot open the log: %s\n", b->log_path, g_strerror(errno));
+  if (b->log_path && !(t.log = fopen(b->log_path, "ae"))) {
+    /* Found out now, before anything is converted. */
+    g_autofree char *name = k2x_text_escape_name(b->log_path);
+    g_printerr("kaigi2xlsx: %s: cannot open the log: %s\n", name, g_strerror(errno));
+    k2x_manifest_close(manifest, NULL);
+    release_lock(lock);
+    catch_stops(FALSE, old_handlers);
+    return K2X_EXIT_USAGE;
+  }
 
   guint n = files->len, next = 0, printed = 0;
   int jobs = b->jobs > 0 ? b->jobs : (int)g_get_num_processors();

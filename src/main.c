@@ -138,7 +138,9 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
                 "positive number");
     return FALSE;
   }
-  if (o->shard_spec && (sscanf(o->shard_spec, "%d/%d", &o->shard, &o->shards) != 2 ||
+  int end = 0; /* all of it, not a prefix: 1/3x is no shard */
+  if (o->shard_spec && (sscanf(o->shard_spec, "%d/%d%n", &o->shard, &o->shards, &end) != 2 ||
+                        o->shard_spec[end] != '\0' ||
                        o->shards < 1 || o->shard < 1 || o->shard > o->shards)) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                 "--shard takes K/N with 1 ≤ K ≤ N, e.g. 2/8");

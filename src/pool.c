@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -130,6 +131,7 @@ typedef struct {
   int threads;             /* the jobs the job was given */
   guint converted;         /* jobs it has done */
   gboolean stopped;        /* killed by k2x_pool_kill */
+  int stderr_fd;           /* what the job's libraries wrote on stderr (a memfd); -1 for none */
 } child;
 
 struct k2x_pool {
@@ -141,6 +143,51 @@ struct k2x_pool {
 
 /* In a worker: the write end of its result pipe. */
 static int child_fd = -1;
+/* In a worker: the standard error it was given, where our own log lines still go. */
+static int real_stderr = -1;
+
+/* Lines a library wrote on stderr while a job ran, at most this many, go with a failure. */
+#define STDERR_LINES 5
+
+/* Appends to message (g_malloc'd, may be NULL) the lines of fd's file, each "library: LINE",
+ * at most STDERR_LINES of them: what libraries print instead of returning (libxlsxwriter's
+ * "[ERROR]…", poppler's "Out of memory") belongs to the input's reason, not loose on the
+ * user's terminal. */
+static char *append_captured(char *message, int fd) {
+  char buf[4096];
+  ssize_t got = fd >= 0 ? pread(fd, buf, sizeof buf - 1, 0) : -1;
+  if (got <= 0)
+    return message;
+  buf[got] = '\0';
+  GString *out = g_string_new(message);
+  g_free(message);
+  g_auto(GStrv) lines = g_strsplit(buf, "\n", STDERR_LINES + 1);
+  for (guint i = 0; lines[i] && i < STDERR_LINES; i++) {
+    g_strstrip(lines[i]);
+    if (!*lines[i])
+      continue;
+    g_autofree char *line = g_utf8_make_valid(lines[i], -1);
+    g_string_append_printf(out, "%slibrary: %s", out->len ? "\n" : "", line);
+  }
+  return g_string_free(out, FALSE);
+}
+
+/* GLogWriterFunc of a worker: our own debug lines go to the real stderr; the rest (GLib's own
+ * "failed to allocate") to the capture, as any library's. */
+static GLogWriterOutput write_log(GLogLevelFlags level, const GLogField *fields, gsize n,
+                                  gpointer data) {
+  const char *domain = NULL;
+  for (gsize i = 0; i < n; i++)
+    if (g_strcmp0(fields[i].key, "GLIB_DOMAIN") == 0)
+      domain = fields[i].value;
+  if (g_strcmp0(domain, G_LOG_DOMAIN) != 0 || (level & G_LOG_LEVEL_DEBUG) == 0)
+    return g_log_writer_standard_streams(level, fields, n, data);
+  if (g_log_writer_default_would_drop(level, domain))
+    return G_LOG_WRITER_HANDLED;
+  g_autofree char *line = g_log_writer_format_fields(level, fields, n, FALSE);
+  g_autofree char *text = g_strconcat(line, "\n", NULL);
+  return write_all(real_stderr, text) ? G_LOG_WRITER_HANDLED : G_LOG_WRITER_UNHANDLED;
+}
 
 /* Progress lines ("p\tDONE\tPAGES") go ahead of the result line on the same pipe. */
 void k2x_pool_pages_done(guint done, guint pages) {
@@ -184,8 +231,12 @@ static void limit_memory(int mb) {
  * process for many inputs spares a fork, an exit and the first touch of every page of memory
  * per input, which cost as much as converting a small PDF; an input that crashes or hangs
  * still takes down only its worker, which the parent replaces. */
-static void worker_main(int in, int out, k2x_pool_work_fn work, gpointer data) {
+static void worker_main(int in, int out, int captured, k2x_pool_work_fn work,
+                        gpointer data) {
   child_fd = out;
+  real_stderr = captured >= 0 ? dup(STDERR_FILENO) : -1;
+  if (real_stderr >= 0)
+    g_log_set_writer_func(write_log, NULL, NULL);
   /* The parent handles the stop signals and kills its workers. */
   signal(SIGINT, SIG_IGN);
   signal(SIGHUP, SIG_IGN);
@@ -204,7 +255,15 @@ static void worker_main(int in, int out, k2x_pool_work_fn work, gpointer data) {
       *f = plain;
     }
     k2x_result r = {0};
+    gboolean capture = real_stderr >= 0 && ftruncate(captured, 0) == 0 &&
+                       lseek(captured, 0, SEEK_SET) == 0 && dup2(captured, STDERR_FILENO) >= 0;
     work(fields + 1, atoi(fields[0]), &r, data);
+    if (capture) {
+      fflush(stderr);
+      dup2(real_stderr, STDERR_FILENO);
+      if (!r.ok)
+        r.message = append_captured(r.message, captured);
+    }
     result_send(out, &r);
     k2x_result_clear(&r);
     fflush(stdout);
@@ -227,6 +286,8 @@ static child *start_worker(k2x_pool *pool) {
     errno = saved;
     return NULL;
   }
+  /* Made here, so that the parent can still read it when the worker dies. */
+  int captured = memfd_create("k2x-stderr", MFD_CLOEXEC);
   fflush(stdout);
   fflush(stderr);
   pid_t parent = getpid();
@@ -237,6 +298,8 @@ static child *start_worker(k2x_pool *pool) {
     close(results[1]);
     close(inputs[0]);
     close(inputs[1]);
+    if (captured >= 0)
+      close(captured);
     errno = saved;
     return NULL;
   }
@@ -252,9 +315,11 @@ static child *start_worker(k2x_pool *pool) {
       close(c->fd);
       if (c->to >= 0)
         close(c->to);
+      if (c->stderr_fd >= 0)
+        close(c->stderr_fd);
     }
     limit_memory(pool->memory_limit);
-    worker_main(inputs[0], results[1], pool->work, pool->data);
+    worker_main(inputs[0], results[1], captured, pool->work, pool->data);
   }
   close(results[1]);
   close(inputs[0]);
@@ -263,6 +328,7 @@ static child *start_worker(k2x_pool *pool) {
   c->fd = results[0];
   c->to = inputs[1];
   c->index = -1;
+  c->stderr_fd = captured;
   c->buf = g_string_new(NULL);
   g_ptr_array_add(pool->workers, c);
   g_debug("worker %d started", (int)pid);
@@ -431,17 +497,23 @@ static void end_worker(const k2x_pool *pool, child *c, k2x_result *r) {
     else if (c->timed_out)
       r->message = g_strdup_printf("took longer than %d s and was stopped (see --timeout)",
                                    pool->timeout);
-    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && pool->memory_limit > 0)
+    else if ((sig == SIGABRT || sig == SIGSEGV || sig == SIGBUS || sig == SIGTRAP) &&
+             pool->memory_limit > 0)
+      /* Under the limit a library that does not check malloc dies of it, one way or another. */
       r->message = g_strdup_printf("crashed while converting (signal %d, %s), perhaps out "
                                    "of memory: the limit is %d MB (see --memory-limit)",
-                                   SIGABRT, g_strsignal(SIGABRT), pool->memory_limit);
+                                   sig, g_strsignal(sig), pool->memory_limit);
     else if (WIFSIGNALED(status))
       r->message = g_strdup_printf("crashed while converting (signal %d, %s)",
                                    WTERMSIG(status), g_strsignal(WTERMSIG(status)));
     else
       r->message = g_strdup_printf("the conversion ended abnormally (status %d)",
                                    WIFEXITED(status) ? WEXITSTATUS(status) : status);
+    if (!r->interrupted)
+      r->message = append_captured(r->message, c->stderr_fd);
   }
+  if (c->stderr_fd >= 0)
+    close(c->stderr_fd);
   g_string_free(c->buf, TRUE);
   if (c->before)
     g_ptr_array_unref(c->before);

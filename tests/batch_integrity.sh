@@ -260,6 +260,65 @@ left=$(temps "$work/c5/merged")
 if [ "$left" -eq 0 ] && [ -s "$work/c5/merged/all.xlsx" ]; then ok "killed-merge-rerun"
 else fail "killed-merge-rerun: $left temporaries left"; fi
 
+# 6. Cost and messages. --combined is written once, and says so once.
+mkdir -p "$work/c6/in"
+for n in a b c; do cp "$work/basic.pdf" "$work/c6/in/$n.pdf"; done
+out=$("$bin" --combined all.xlsx -o "$work/c6/comb" "$work/c6/in" 2>&1)
+lines=$(grep -c "inputs → " <<<"$out")
+if [ "$lines" -eq 1 ] && [ -s "$work/c6/comb/all.xlsx" ]; then ok "combined-once"
+else fail "combined-once: $lines lines: $out"; fi
+# Under --memory-limit, running out of memory is named as such, and no library line is loose
+# on the terminal: every line names the input, or is the summary.
+for mb in 20 40 60; do
+  out=$("$bin" -q --memory-limit $mb --format json,xlsx -o "$work/c6/mem$mb" "$work/c2/bundle.pdf" 2>&1)
+  loose=$(grep -v "^$work/c2/bundle\.pdf: \|^[0-9]* converted" <<<"$out" | wc -l)
+  unnamed=$(grep "^$work/c2/bundle\.pdf: " <<<"$out" | grep -v "library: " | grep -vc "memory-limit")
+  if [ "$loose" -ne 0 ] || [ "$unnamed" -ne 0 ]; then
+    fail "memory-limit-$mb: $loose loose lines, $unnamed failures not naming the limit: $out"; break
+  fi
+done
+[ "$loose" -eq 0 ] && [ "$unnamed" -eq 0 ] && ok "memory-limit-named"
+# --merge validates what it reads: page numbers out of range and a wrong type fail the file,
+# naming where; an empty folder is an error, not an empty workbook.
+mkdir -p "$work/c6/bad" "$work/c6/empty"
+/usr/bin/python3 - "$work/c6/comb/a.json" "$work/c6/bad" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["reports"][0]["pages"] = [-5, 99999999999]
+json.dump(doc, open(sys.argv[2] + "/pages.json", "w"), ensure_ascii=False)
+doc = json.load(open(sys.argv[1]))
+doc["reports"][0]["sections"][0]["number"] = "one"
+json.dump(doc, open(sys.argv[2] + "/type.json", "w"), ensure_ascii=False)
+PY
+out=$("$bin" --merge --combined "$work/c6/bad/all.xlsx" "$work/c6/bad" 2>&1)
+status=$?
+if [ $status -eq 1 ] && grep -q "pages\.json: .*reports\[0\]\.pages: page -5" <<<"$out" &&
+   grep -q "type\.json: .*sections\[0\]\.number: not an integer" <<<"$out" && [ ! -e "$work/c6/bad/all.xlsx" ]; then
+  ok "merge-corrupt-values"
+else
+  fail "merge-corrupt-values: exit $status: $out"
+fi
+out=$("$bin" --merge --combined "$work/c6/empty/all.xlsx" "$work/c6/empty" 2>&1)
+status=$?
+if [ $status -eq 1 ] && [ ! -e "$work/c6/empty/all.xlsx" ]; then ok "merge-empty-folder"
+else fail "merge-empty-folder: exit $status: $out"; fi
+# Paths and options are checked before the first conversion.
+printf 'x\n' >"$work/c6/a-file"
+out=$("$bin" -q --combined "$work/c6/a-file/all.xlsx" -o "$work/c6/early" "$work/c6/in" 2>&1)
+status=$?
+if [ $status -eq 2 ] && [ -z "$(ls "$work/c6/early" 2>/dev/null | grep -v '^\.')" ]; then ok "combined-path-checked-first"
+else fail "combined-path-checked-first: exit $status, $(ls "$work/c6/early" 2>/dev/null | tr '\n' ' ')"; fi
+out=$("$bin" -q --shard 1/3x -o "$work/c6/shard" "$work/c6/in" 2>&1)
+status=$?
+if [ $status -eq 2 ] && grep -q -- "--shard" <<<"$out"; then ok "shard-spec-checked"
+else fail "shard-spec-checked: exit $status: $out"; fi
+# Workers that cannot start (few descriptors) make a smaller pool, not failed inputs.
+mkdir -p "$work/c6/many"
+for n in $(seq -w 1 60); do cp "$work/basic.pdf" "$work/c6/many/m$n.pdf"; done
+out=$(ulimit -n 40; "$bin" -q --jobs 1000 --format json -o "$work/c6/many-out" "$work/c6/many" 2>&1)
+if grep -q "^60 converted, 0 skipped, 0 failed" <<<"$out"; then ok "few-descriptors-many-jobs"
+else fail "few-descriptors-many-jobs: $(tail -3 <<<"$out")"; fi
+
 [ $failed -ne 0 ] && exit 1
 [ $skipped -ne 0 ] && exit 77
 exit 0
