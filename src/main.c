@@ -62,7 +62,8 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
        "PDF (default: all)",
        "N"},
       {"incremental", 0, 0, G_OPTION_ARG_NONE, &o->incremental,
-       "Skip inputs whose outputs are current (a manifest in DIR records them)", NULL},
+       "Skip inputs whose outputs are current (as DIR/.kaigi2xlsx.manifest.jsonl records them)",
+       NULL},
       {"force", 0, 0, G_OPTION_ARG_NONE, &o->force,
        "With --incremental: convert every input all the same", NULL},
       {"log", 0, 0, G_OPTION_ARG_FILENAME, &o->log_path,
@@ -95,7 +96,9 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
            "(UTF-8, Shift_JIS or EUC-JP), or a directory of such files (*.pdf, *.txt).");
   g_option_context_set_description(
       ctx, "Outputs: DIR/NAME.xlsx and DIR/NAME.json for each input NAME.pdf, written\n"
-           "atomically (a failed conversion leaves no file behind); with --review also\n"
+           "atomically (a failed conversion leaves no file behind); an input found in a\n"
+           "folder keeps its path below it (DIR/2021/NAME.json), and two inputs of one name\n"
+           "keep their extensions (x.pdf.json, x.txt.json); with --review also\n"
            "DIR/NAME.review.pdf, a summary page and then every source page with the\n"
            "headings, table rows, items and unassigned text found drawn over it.\n"
            "--format csv writes DIR/NAME.SHEET.csv, one file per sheet of the workbook with\n"
@@ -109,7 +112,8 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
            "(DIR/.kaigi2xlsx.lock) keeps two runs from writing the same outputs.\n\n"
            "Exit status: 0 all inputs converted; 1 one or more inputs failed (each\n"
            "printed as FILE: reason; the others were converted); 2 usage error; 3 another\n"
-           "run holds DIR.\n\n"
+           "run holds DIR; 128+N stopped by signal N (SIGTERM, SIGINT, SIGHUP), after\n"
+           "removing what was half written and printing the summary.\n\n"
            "Example:\n  kaigi2xlsx -o output input/\n");
   g_option_context_add_main_entries(ctx, entries, NULL);
   if (!g_option_context_parse(ctx, &argc, &argv, error))
