@@ -390,6 +390,22 @@ int k2x_batch_merge(const k2x_batch *b, char **dirs) {
   g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
   for (guint i = 0; i < found->len; i++)
     g_ptr_array_add(files, g_strdup(((found_json *)g_ptr_array_index(found, i))->path));
+  /* The workbook must not take the place of an input's own (NAME.json beside NAME.xlsx). */
+  g_autofree char *own = g_canonicalize_filename(b->combined, NULL);
+  char *dot = strrchr(own, '.');
+  if (dot && !strchr(dot, G_DIR_SEPARATOR))
+    *dot = '\0';
+  for (guint i = 0; i < files->len; i++) {
+    g_autofree char *json = g_canonicalize_filename(g_ptr_array_index(files, i), NULL);
+    json[strlen(json) - strlen(".json")] = '\0';
+    if (strcmp(json, own) == 0) {
+      g_autofree char *name = k2x_text_escape_name(b->combined);
+      g_autofree char *input = k2x_text_escape_name(g_ptr_array_index(files, i));
+      g_printerr("kaigi2xlsx: --combined %s: %s is an input's output of that name; choose "
+                 "another\n", name, input);
+      return K2X_EXIT_USAGE;
+    }
+  }
   g_autofree char *dir = g_path_get_dirname(b->combined);
   if (g_mkdir_with_parents(dir, 0755) != 0) {
     g_autofree char *name = k2x_text_escape_name(dir);

@@ -76,6 +76,16 @@ else
   fail "combined-name-taken: exit $status"; echo "$out" | head -3
 fi
 
+# --merge into the name of an input's outputs: refused too.
+"$bin" -q --format json,xlsx -o "$work/c1/all-out" "$work/c1/all/all.pdf" >/dev/null 2>&1
+out=$("$bin" --merge --combined "$work/c1/all-out/all.xlsx" "$work/c1/all-out" 2>&1)
+status=$?
+if [ $status -eq 2 ] && grep -q "is an input's output of that name" <<<"$out"; then
+  ok "merge-combined-name-taken"
+else
+  fail "merge-combined-name-taken: exit $status: $out"
+fi
+
 # 2. The manifest can lie. An input replaced while it converts (the worker pauses after
 # opening it; the input is large enough to take a while without the pause): its outputs and
 # the manifest are of the file that is there at the end, or it failed; never the old outputs
