@@ -1,342 +1,25 @@
-/* batch: worker processes that convert input after input, several at a time; their results
- * printed in input order; a lock, a manifest of what is current, progress and a closing
- * summary. */
+/* batch: the run over many inputs — lock, inputs, manifest, the worker pool, and the lines
+ * printed in input order with progress and a closing summary. */
 #include "batch.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
-#include <json-glib/json-glib.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "writer.h"
+#include "inputs.h"
+#include "manifest.h"
+#include "pool.h"
+#include "text.h"
 
 #define LOCK_NAME ".kaigi2xlsx.lock"
-#define MANIFEST_NAME ".kaigi2xlsx.manifest.json"
 
-/* ---- inputs ---- */
-
-static int compare_paths(gconstpointer a, gconstpointer b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void scan_dir(const char *dir, gboolean recursive, GPtrArray *found) {
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name(d))) {
-    g_autofree char *path = g_build_filename(dir, name, NULL);
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-      if (recursive && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
-        scan_dir(path, recursive, found);
-      continue;
-    }
-    g_autofree char *lower = g_ascii_strdown(name, -1);
-    if (g_str_has_suffix(lower, ".pdf") || g_str_has_suffix(lower, ".txt"))
-      g_ptr_array_add(found, g_steal_pointer(&path));
-  }
-}
-
-GPtrArray *k2x_batch_collect(char **inputs, gboolean recursive) {
-  GPtrArray *files = g_ptr_array_new_with_free_func(g_free);
-  for (char **in = inputs; in && *in; in++) {
-    if (!g_file_test(*in, G_FILE_TEST_IS_DIR)) {
-      g_ptr_array_add(files, g_strdup(*in));
-      continue;
-    }
-    g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(g_free);
-    scan_dir(*in, recursive, found);
-    g_ptr_array_sort(found, compare_paths);
-    for (guint i = 0; i < found->len; i++)
-      g_ptr_array_add(files, g_strdup(g_ptr_array_index(found, i)));
-  }
-  return files;
-}
-
-gboolean k2x_batch_in_shard(const char *input, int shard, int shards) {
-  if (shards <= 1)
-    return TRUE;
-  g_autofree char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, input, -1);
-  guint64 h = g_ascii_strtoull(sum + 48, NULL, 16); /* the last 16 hex digits */
-  return (int)(h % (guint64)shards) == shard - 1;
-}
-
-/* ---- results through a pipe ---- */
-
-static void result_clear(k2x_batch_result *r) {
-  g_clear_pointer(&r->sha256, g_free);
-  g_clear_pointer(&r->message, g_free);
-}
-
-/* Writes text whole, however the pipe takes it; FALSE when it cannot (errno says why). */
-static gboolean write_all(int fd, const char *text) {
-  gsize left = strlen(text);
-  while (left > 0) {
-    ssize_t n = write(fd, text, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return FALSE;
-    text += n;
-    left -= (gsize)n;
-  }
-  return TRUE;
-}
-
-/* One line: ok, reports, warnings, pages, sha256, message (escaped). */
-static void result_send(int fd, const k2x_batch_result *r) {
-  g_autofree char *msg = g_strescape(r->message ? r->message : "", NULL);
-  g_autofree char *line = g_strdup_printf("%d\t%u\t%u\t%u\t%s\t%s\n", r->ok, r->reports,
-                                          r->warnings, r->pages, r->sha256 ? r->sha256 : "-",
-                                          msg);
-  write_all(fd, line);
-}
-
-static gboolean result_parse(const char *line, k2x_batch_result *r) {
-  g_auto(GStrv) f = g_strsplit(line, "\t", 6);
-  if (g_strv_length(f) != 6)
-    return FALSE;
-  r->ok = atoi(f[0]) != 0;
-  r->reports = (guint)g_ascii_strtoull(f[1], NULL, 10);
-  r->warnings = (guint)g_ascii_strtoull(f[2], NULL, 10);
-  r->pages = (guint)g_ascii_strtoull(f[3], NULL, 10);
-  r->sha256 = strcmp(f[4], "-") ? g_strdup(f[4]) : NULL;
-  g_strchomp(f[5]);
-  r->message = g_strcompress(f[5]);
-  return TRUE;
-}
-
-/* ---- the manifest: what each input's outputs were made from ---- */
-
-static JsonObject *manifest_load(const char *path) {
-  g_autoptr(JsonParser) parser = json_parser_new();
-  if (json_parser_load_from_file(parser, path, NULL)) {
-    JsonNode *root = json_parser_get_root(parser);
-    if (JSON_NODE_HOLDS_OBJECT(root) &&
-        json_object_has_member(json_node_get_object(root), "inputs"))
-      return json_object_ref(
-          json_object_get_object_member(json_node_get_object(root), "inputs"));
-  }
-  return json_object_new();
-}
-
-static gboolean manifest_save(JsonObject *inputs, const char *path) {
-  g_autoptr(JsonBuilder) b = json_builder_new();
-  json_builder_begin_object(b);
-  json_builder_set_member_name(b, "schema");
-  json_builder_add_string_value(b, "kaigi2xlsx-manifest/1");
-  json_builder_set_member_name(b, "inputs");
-  json_builder_add_value(b, json_node_init_object(json_node_alloc(), inputs));
-  json_builder_end_object(b);
-  g_autoptr(JsonGenerator) gen = json_generator_new();
-  g_autoptr(JsonNode) root = json_builder_get_root(b);
-  json_generator_set_root(gen, root);
-  json_generator_set_pretty(gen, TRUE);
-  g_autofree char *text = json_generator_to_data(gen, NULL);
-  /* g_file_set_contents writes a temporary file and renames it: never half a manifest. */
-  return g_file_set_contents(path, text, -1, NULL);
-}
-
-char *k2x_batch_output_path(const char *dir, const char *input, const char *suffix) {
-  g_autofree char *base = g_path_get_basename(input);
-  char *dot = strrchr(base, '.');
-  if (dot && dot != base)
-    *dot = '\0';
-  g_autofree char *name = g_strconcat(base, suffix, NULL);
-  return g_build_filename(dir, name, NULL);
-}
-
-static char *output_of(const k2x_batch *b, const char *input, const char *suffix) {
-  return k2x_batch_output_path(b->output_dir, input, suffix);
-}
-
-/* Modification time in nanoseconds: a file rewritten within the second still differs. */
-static gint64 mtime_ns(const struct stat *st) {
-  return (gint64)st->st_mtim.tv_sec * G_GINT64_CONSTANT(1000000000) + st->st_mtim.tv_nsec;
-}
-
-/* Whether input's outputs are current: same size, tool, profile and formats, every output
- * there, and the same modification time, or else the same SHA-256 (a file copied again or
- * touched is not converted again; its entry takes the new time). */
-static gboolean is_current(const k2x_batch *b, JsonObject *manifest, const char *input) {
-  g_autofree char *key = g_canonicalize_filename(input, NULL);
-  struct stat st;
-  if (!json_object_has_member(manifest, key) || g_stat(input, &st) != 0)
-    return FALSE;
-  JsonObject *e = json_object_get_object_member(manifest, key);
-  if (!e || json_object_get_int_member_with_default(e, "size", -1) != (gint64)st.st_size ||
-      g_strcmp0(json_object_get_string_member_with_default(e, "fingerprint", ""),
-                b->fingerprint) != 0)
-    return FALSE;
-  for (const char *const *s = b->outputs; s && *s; s++) {
-    g_autofree char *out = output_of(b, input, *s);
-    if (!g_file_test(out, G_FILE_TEST_IS_REGULAR))
-      return FALSE;
-  }
-  if (json_object_get_int_member_with_default(e, "mtime_ns", -1) == mtime_ns(&st))
-    return TRUE;
-  g_autoptr(GMappedFile) map = g_mapped_file_new(input, FALSE, NULL);
-  if (!map)
-    return FALSE;
-  g_autoptr(GBytes) bytes = g_mapped_file_get_bytes(map);
-  g_autofree char *sha256 = g_compute_checksum_for_bytes(G_CHECKSUM_SHA256, bytes);
-  if (g_strcmp0(sha256, json_object_get_string_member_with_default(e, "sha256", "")) != 0)
-    return FALSE;
-  json_object_set_int_member(e, "mtime_ns", mtime_ns(&st));
-  return TRUE;
-}
-
-static void manifest_note(const k2x_batch *b, JsonObject *manifest, const char *input,
-                          const k2x_batch_result *r) {
-  g_autofree char *key = g_canonicalize_filename(input, NULL);
-  struct stat st;
-  if (!r->ok || g_stat(input, &st) != 0) {
-    json_object_remove_member(manifest, key);
-    return;
-  }
-  JsonObject *e = json_object_new();
-  json_object_set_int_member(e, "size", (gint64)st.st_size);
-  json_object_set_int_member(e, "mtime_ns", mtime_ns(&st));
-  json_object_set_string_member(e, "sha256", r->sha256 ? r->sha256 : "");
-  json_object_set_string_member(e, "fingerprint", b->fingerprint ? b->fingerprint : "");
-  JsonArray *outs = json_array_new();
-  for (const char *const *s = b->outputs; s && *s; s++) {
-    g_autofree char *out = output_of(b, input, *s);
-    json_array_add_string_element(outs, out);
-  }
-  json_object_set_array_member(e, "outputs", outs);
-  json_object_set_object_member(manifest, key, e);
-}
-
-/* ---- children ---- */
-
-typedef struct {
-  pid_t pid;
-  int fd;           /* read end of the worker's result pipe */
-  int to;           /* write end of its input pipe; -1 once it is told to end */
-  int index;        /* of the input it converts; -1 when idle */
-  GString *buf;
-  gint64 deadline;  /* monotonic µs; 0 for none */
-  gboolean timed_out;
-  GPtrArray *before; /* output_state of the input's outputs */
-  guint pages_done, pages; /* as the worker last said (k2x_batch_pages_done) */
-  int threads;             /* the jobs the input was given */
-  guint converted;         /* inputs it has converted */
-} child;
-
-/* In a worker: the write end of its result pipe. */
-static int child_fd = -1;
-
-/* Progress lines ("p\tDONE\tPAGES") go ahead of the result line on the same pipe. */
-void k2x_batch_pages_done(guint done, guint pages) {
-  if (child_fd < 0)
-    return;
-  char line[64];
-  int len = g_snprintf(line, sizeof line, "p\t%u\t%u\n", done, pages);
-  /* A pipe takes a write this small whole. */
-  ssize_t written = write(child_fd, line, (size_t)len);
-  (void)written;
-}
-
-/* Takes the progress lines at the front of what a child wrote. */
-static void take_progress(child *c) {
-  while (g_str_has_prefix(c->buf->str, "p\t")) {
-    const char *nl = strchr(c->buf->str, '\n');
-    if (!nl)
-      return;
-    char *end = NULL;
-    c->pages_done = (guint)g_ascii_strtoull(c->buf->str + 2, &end, 10);
-    c->pages = (guint)g_ascii_strtoull(end, NULL, 10);
-    g_string_erase(c->buf, 0, nl + 1 - c->buf->str);
-  }
-}
-
-/* What an output file was before a conversion, to tell what the conversion wrote. */
-typedef struct {
-  char *path;
-  gboolean existed;
-  struct stat st;
-} output_state;
-
-static void output_state_free(gpointer p) {
-  output_state *s = p;
-  g_free(s->path);
-  g_free(s);
-}
-
-static GPtrArray *outputs_before(const k2x_batch *b, const char *input) {
-  GPtrArray *states = g_ptr_array_new_with_free_func(output_state_free);
-  for (const char *const *s = b->outputs; s && *s; s++) {
-    output_state *o = g_new0(output_state, 1);
-    o->path = output_of(b, input, *s);
-    o->existed = g_stat(o->path, &o->st) == 0;
-    g_ptr_array_add(states, o);
-  }
-  return states;
-}
-
-/* Removes the temporary files of the outputs named in names (a set of base names): every
- * writer's is ".NAME.XXXXXX" (k2x_writer_temp_path). A child that died, or a run that was
- * killed, leaves them; under the lock nobody else is writing them. One pass over the
- * directory, however many outputs. */
-static void remove_temps(const k2x_batch *b, GHashTable *names) {
-  g_autoptr(GDir) dir = g_dir_open(b->output_dir, 0, NULL);
-  const char *name;
-  while (dir && (name = g_dir_read_name(dir))) {
-    if (name[0] != '.')
-      continue;
-    const char *rest = name + 1;
-    gsize len = strlen(rest);
-    /* g_mkstemp's six characters are letters and digits. */
-    gboolean temp = len >= 8 && rest[len - 7] == '.';
-    for (gsize i = len - 6; temp && i < len; i++)
-      temp = g_ascii_isalnum(rest[i]);
-    if (!temp)
-      continue;
-    g_autofree char *output = g_strndup(rest, len - 7);
-    if (g_hash_table_contains(names, output)) {
-      g_autofree char *path = g_build_filename(b->output_dir, name, NULL);
-      g_unlink(path);
-    }
-  }
-}
-
-/* Adds the base names of input's outputs to names. */
-static void add_output_names(const k2x_batch *b, const char *input, GHashTable *names) {
-  for (const char *const *s = b->outputs; s && *s; s++) {
-    char *path = output_of(b, input, *s);
-    g_hash_table_add(names, g_path_get_basename(path));
-    g_free(path);
-  }
-}
-
-/* After a child died: the outputs it wrote and its temporary files go, so that nothing half
- * done is left. */
-static void remove_leftovers(const k2x_batch *b, const GPtrArray *before) {
-  for (guint i = 0; i < before->len; i++) {
-    const output_state *s = g_ptr_array_index(before, i);
-    struct stat now;
-    if (g_stat(s->path, &now) == 0 &&
-        (!s->existed || now.st_ino != s->st.st_ino || now.st_mtime != s->st.st_mtime ||
-         now.st_size != s->st.st_size))
-      g_unlink(s->path);
-  }
-  g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < before->len; i++)
-    g_hash_table_add(names,
-                     g_path_get_basename(((const output_state *)g_ptr_array_index(before, i))->path));
-  remove_temps(b, names);
-}
-
-/* For tests only: K2X_TEST_FAULT="crash:NAME,hang:NAME" makes the child converting the input
+#ifdef K2X_TEST_HOOKS
+/* For tests only: K2X_TEST_FAULT="crash:NAME,hang:NAME" makes the worker converting the input
  * whose base name is NAME crash or hang, to prove that the batch survives it. */
 static void test_fault(const char *input) {
   const char *spec = g_getenv("K2X_TEST_FAULT");
@@ -355,190 +38,143 @@ static void test_fault(const char *input) {
   }
 }
 
-static void limit_memory(int mb) {
-#if !defined(__SANITIZE_ADDRESS__)
-  /* AddressSanitizer reserves terabytes of address space: no limit can apply under it. */
-  if (mb > 0) {
-    rlim_t bytes = (rlim_t)mb * 1024 * 1024;
-    struct rlimit rl = {bytes, bytes};
-    setrlimit(RLIMIT_AS, &rl);
-  }
+/* K2X_TEST_PAUSE=NAME: the worker converting NAME waits 2 s after opening it, so that a test
+ * can replace the file mid-conversion. */
+static void test_pause(const char *input) {
+  g_autofree char *base = g_path_get_basename(input);
+  if (g_strcmp0(g_getenv("K2X_TEST_PAUSE"), base) == 0)
+    g_usleep(2 * G_USEC_PER_SEC);
+}
 #else
-  (void)mb;
+#define test_fault(input) ((void)0)
+#define test_pause(input) ((void)0)
 #endif
+
+/* k2x_report_fn, after the outputs took the report: the progress line's pages. */
+static k2x_error pages_done(const k2x_doc *doc, const k2x_report *report, gpointer data,
+                            GError **error) {
+  k2x_pool_pages_done((guint)report->page_last, (guint)doc->pages);
+  return K2X_OK;
 }
 
-/* A worker converts inputs one after another, each as the parent sends it ("THREADS\tPATH\n",
- * the path escaped), answering with a result line; it ends at the end of its input. One
- * process for many inputs spares a fork, an exit and the first touch of every page of memory
- * per input, which cost as much as converting a small PDF; an input that crashes or hangs
- * still takes down only its worker, which the parent replaces. */
-static void worker_main(int in, int out, k2x_batch_convert_fn convert, gpointer data) {
-  child_fd = out;
-  FILE *from = fdopen(in, "r");
-  char *line = NULL;
-  size_t cap = 0;
-  while (from && getline(&line, &cap, from) > 0) {
-    line[strcspn(line, "\n")] = '\0'; /* a path may end in white space */
-    char *tab = strchr(line, '\t');
-    if (!tab)
-      break;
-    g_autofree char *input = g_strcompress(tab + 1);
-    test_fault(input);
-    k2x_batch_result r = {0};
-    convert(input, atoi(line), &r, data);
-    result_send(out, &r);
-    result_clear(&r);
-    fflush(stdout);
+/* Converts input (args[0]) once: result filled and the files written
+ * appended to written on success, error set on failure. */
+static k2x_error convert_open(const k2x_batch *b, char **args, int threads,
+                              k2x_result *result, GPtrArray *written, GError **error) {
+  const char *input = args[0], *source = input;
+  g_autofree char *name = g_path_get_basename(input);
+  k2x_convert_options copt = *b->convert;
+  copt.threads = threads;
+  copt.on_report = pages_done;
+  copt.name = name;
+  k2x_outputs *out = k2x_outputs_new(args[1], args[2], source, b->outputs);
+  k2x_doc *doc = NULL;
+  g_autoptr(GPtrArray) csv_warnings = g_ptr_array_new_with_free_func(g_free);
+  k2x_error err = k2x_outputs_convert_file(out, source, &copt, &doc, error);
+  if (err)
+    k2x_outputs_abort(out);
+  else
+    err = k2x_outputs_close(out, written, csv_warnings, error);
+  if (err) {
+    k2x_doc_free(doc);
+    return err;
   }
-  free(line);
-  _exit(0);
+  k2x_result_clear(result);
+  GString *names = g_string_new(NULL);
+  for (guint i = 0; i < written->len; i++) {
+    g_autofree char *escaped = k2x_text_escape_name(g_ptr_array_index(written, i));
+    g_string_append_printf(names, "%s%s", i ? ", " : "", escaped);
+  }
+  result->ok = TRUE;
+  result->reports = doc->report_count;
+  /* CP932 replacements are warnings too, though only the CSV shows them. */
+  result->warnings = k2x_doc_warning_count(doc) + csv_warnings->len;
+  result->pages = (guint)doc->pages;
+  result->sha256 = g_strdup(doc->sha256);
+  GString *msg = g_string_new(NULL);
+  g_string_printf(msg, "%u reports, %u warnings → %s", result->reports, result->warnings,
+                  names->str);
+  g_string_free(names, TRUE);
+  for (guint i = 0; i < csv_warnings->len; i++) {
+    g_autofree char *warning = k2x_text_escape_name(g_ptr_array_index(csv_warnings, i));
+    g_string_append_printf(msg, "\nwarning: %s", warning);
+  }
+  result->message = g_string_free(msg, FALSE);
+  k2x_doc_free(doc);
+  return K2X_OK;
 }
 
-/* Not inlined: the worker ends in _exit inside it, and inlined the compiler may drop the
- * batch's arrays from the registers first, which a leak checker then reports as lost. */
-G_GNUC_NO_INLINE
-static child *start_worker(const k2x_batch *b, GPtrArray *workers,
-                           k2x_batch_convert_fn convert, gpointer data) {
-  int results[2], inputs[2];
-  if (pipe(results) != 0)
-    return NULL;
-  if (pipe(inputs) != 0) {
-    close(results[0]);
-    close(results[1]);
-    return NULL;
-  }
-  fflush(stdout);
-  fflush(stderr);
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(results[0]);
-    close(results[1]);
-    close(inputs[0]);
-    close(inputs[1]);
-    return NULL;
-  }
-  if (pid == 0) {
-    /* Orphaned, a worker would go on under the lock with nobody to enforce --timeout. */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent)
-      _exit(1);
-    close(results[0]);
-    close(inputs[1]);
-    for (guint i = 0; i < workers->len; i++) {
-      const child *c = g_ptr_array_index(workers, i);
-      close(c->fd);
-      if (c->to >= 0)
-        close(c->to);
+/* Whether error says memory (or address space) ran out. */
+static gboolean out_of_memory(const GError *error) {
+  return error && ((error->domain == G_FILE_ERROR && error->code == G_FILE_ERROR_NOMEM) ||
+                   strstr(error->message, g_strerror(ENOMEM)));
+}
+
+/* An input changed while it was converted is converted again, this many times at most. */
+#define CONVERT_ATTEMPTS 2
+
+/* k2x_pool_work_fn: converts one input (args: path, output directory, stem) and writes its
+ * outputs, in a worker process. The file's identity is taken from a descriptor opened first
+ * and held to the end (the conversion reads the name, whose extension says PDF); if by then
+ * the descriptor's file changed or the name points to another file, the bytes converted may
+ * not be the ones identified, and the conversion is done again, or fails. The message leaves out the
+ * input's name, which the parent puts in front of each of its lines. */
+static void convert_input(char **args, int threads, k2x_result *result, gpointer data) {
+  const k2x_batch *b = data;
+  const char *input = args[0];
+  test_fault(input);
+  for (int attempt = 1; attempt <= CONVERT_ATTEMPTS; attempt++) {
+    int fd = open(input, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    k2x_identity before, after, named;
+    if (fd < 0 || !k2x_identity_of_fd(fd, &before)) {
+      result->message = g_strdup_printf("%s: %s", k2x_strerror(K2X_ERR_READ), g_strerror(errno));
+      if (fd >= 0)
+        close(fd);
+      return;
     }
-    limit_memory(b->memory_limit);
-    worker_main(inputs[0], results[1], convert, data);
+    test_pause(input);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) written = g_ptr_array_new_with_free_func(g_free);
+    k2x_error err = convert_open(b, args, threads, result, written, &error);
+    gboolean same = k2x_identity_of_fd(fd, &after) && k2x_identity_equal(&before, &after) &&
+                    k2x_identity_of_path(input, &named) && k2x_identity_equal(&before, &named);
+    close(fd);
+    if (err && same && b->memory_limit > 0 && out_of_memory(error)) {
+      g_autofree char *why = k2x_text_escape_name(error->message);
+      result->message = g_strdup_printf("out of memory: converting it needs more than the %d MB "
+                                        "--memory-limit allows (%s)", b->memory_limit, why);
+      return;
+    }
+    if (err && same) {
+      g_autofree char *why = error ? k2x_text_escape_name(error->message) : NULL;
+      result->message = g_strdup_printf("%s%s%s", k2x_strerror(err), why ? ": " : "",
+                                        why ? why : "");
+      return;
+    }
+    if (same) {
+      result->identity = k2x_identity_format(&before);
+      return;
+    }
+    /* Outputs of bytes the file no longer holds are not kept, nor recorded. */
+    for (guint i = 0; i < written->len; i++)
+      g_unlink(g_ptr_array_index(written, i));
+    k2x_result_clear(result);
+    result->ok = FALSE;
+    g_debug("%s changed while it was converted (attempt %d)", input, attempt);
   }
-  close(results[1]);
-  close(inputs[0]);
-  child *c = g_new0(child, 1);
-  c->pid = pid;
-  c->fd = results[0];
-  c->to = inputs[1];
-  c->index = -1;
-  c->buf = g_string_new(NULL);
-  g_ptr_array_add(workers, c);
-  g_debug("worker %d started", (int)pid);
-  return c;
+  result->message = g_strdup_printf("the file changed while it was converted, %d times; try "
+                                    "again when it is no longer being written",
+                                    CONVERT_ATTEMPTS);
 }
 
-/* Hands input (number index) to an idle worker. */
-static gboolean give(const k2x_batch *b, child *c, guint index, const char *input,
-                     int threads) {
-  g_autofree char *escaped = g_strescape(input, NULL);
-  g_autofree char *line = g_strdup_printf("%d\t%s\n", threads, escaped);
-  /* Before the worker can write anything: what was there is what must stay. */
-  GPtrArray *before = outputs_before(b, input);
-  /* A worker that died leaves a broken pipe: that must fail this write, not kill the run
-   * (SIGPIPE is blocked for it, and a pending one taken back). */
-  sigset_t pipe_signal, mask;
-  sigemptyset(&pipe_signal);
-  sigaddset(&pipe_signal, SIGPIPE);
-  sigprocmask(SIG_BLOCK, &pipe_signal, &mask);
-  gboolean written = write_all(c->to, line);
-  int saved = errno;
-  struct timespec now = {0, 0};
-  while (sigtimedwait(&pipe_signal, NULL, &now) > 0)
-    ;
-  sigprocmask(SIG_SETMASK, &mask, NULL);
-  errno = saved;
-  if (!written) {
-    g_ptr_array_unref(before);
-    return FALSE;
-  }
-  c->index = (int)index;
-  c->before = before;
-  c->threads = threads;
-  c->pages_done = c->pages = 0;
-  c->timed_out = FALSE;
-  c->deadline = b->timeout > 0 ? g_get_monotonic_time() + (gint64)b->timeout * G_USEC_PER_SEC
-                               : 0;
-  return TRUE;
-}
-
-/* The worker's result line for its input has come: the worker is idle again. */
-static void take_result(child *c, const char *input, k2x_batch_result *r) {
-  const char *nl = strchr(c->buf->str, '\n');
-  g_autofree char *line = g_strndup(c->buf->str, (gsize)(nl - c->buf->str));
-  g_string_erase(c->buf, 0, nl + 1 - c->buf->str);
-  if (!result_parse(line, r)) {
-    r->ok = FALSE;
-    r->message = g_strdup_printf("%s: the conversion sent back no result", input);
-  }
-  g_clear_pointer(&c->before, g_ptr_array_unref);
-  c->index = -1;
-  c->threads = 0;
-  c->pages_done = c->pages = 0; /* now counted with the input's result */
-  c->converted++;
-}
-
-/* The worker is gone (its pipe closed): when it was converting an input, what killed it is
- * that input's result, and what it wrote goes. */
-static void end_worker(const k2x_batch *b, child *c, const char *input, k2x_batch_result *r) {
-  if (c->to >= 0)
-    close(c->to); /* an idle worker ends at the end of its input */
-  int status = 0;
-  while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
-    ;
-  close(c->fd);
-  if (c->index >= 0) {
-    remove_leftovers(b, c->before);
-    result_clear(r);
-    r->ok = FALSE;
-    if (c->timed_out)
-      r->message = g_strdup_printf("%s: took longer than %d s and was stopped (see --timeout)",
-                                   input, b->timeout);
-    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT && b->memory_limit > 0)
-      r->message = g_strdup_printf("%s: crashed while converting (signal %d, %s), perhaps out "
-                                   "of memory: the limit is %d MB (see --memory-limit)",
-                                   input, SIGABRT, g_strsignal(SIGABRT), b->memory_limit);
-    else if (WIFSIGNALED(status))
-      r->message = g_strdup_printf("%s: crashed while converting (signal %d, %s)", input,
-                                   WTERMSIG(status), g_strsignal(WTERMSIG(status)));
-    else
-      r->message = g_strdup_printf("%s: the conversion ended abnormally (status %d)", input,
-                                   WIFEXITED(status) ? WEXITSTATUS(status) : status);
-  }
-  g_string_free(c->buf, TRUE);
-  if (c->before)
-    g_ptr_array_unref(c->before);
-  g_free(c);
-}
-
-/* ---- the run ---- */
+/* ---- what is printed ---- */
 
 typedef struct {
   const k2x_batch *b;
   FILE *log;
   gboolean tty;
   gint64 start;
-  guint total, done, converted, skipped, failed, warnings, pages;
+  guint total, done, converted, skipped, failed, interrupted, warnings, pages;
   guint running_done, running_pages; /* pages done and in all of the inputs converting now */
   gint64 shown;                      /* when the progress line was last written */
 } tally;
@@ -573,252 +209,474 @@ static void progress(tally *t) {
   fflush(stderr);
 }
 
-static void report(tally *t, const k2x_batch_result *r) {
+/* Prints an input's result, every line of it after the input's name. */
+static void report(tally *t, const k2x_input *in, const k2x_result *r) {
   if (t->tty && !t->b->quiet)
     fputs("\r\033[K", stderr);
+  const char *msg = r->message ? r->message : "the conversion sent back no result";
+  g_auto(GStrv) lines = g_strsplit(msg, "\n", -1);
   if (r->ok) {
     t->converted++;
     t->warnings += r->warnings;
     t->pages += r->pages;
-    if (!t->b->quiet && r->message)
-      printf("%s\n", r->message);
-    fflush(stdout);
+  } else if (r->interrupted) {
+    t->interrupted++;
   } else {
     t->failed++;
-    fprintf(stderr, "%s\n", r->message ? r->message : "conversion failed");
   }
-  log_line(t, r->message ? r->message : "");
+  /* Names escaped (k2x_text_escape_name): a newline in one never breaks a line. */
+  g_autofree char *name = k2x_text_escape_name(in->path);
+  for (char **l = lines; *l; l++) {
+    g_autofree char *line = g_strdup_printf("%s: %s", name, *l);
+    if (!r->ok)
+      fprintf(stderr, "%s\n", line);
+    else if (!t->b->quiet)
+      printf("%s\n", line);
+    log_line(t, line);
+  }
+  fflush(stdout);
 }
 
-/* Takes the lock on the output directory; -1 when another run holds it. */
-static int take_lock(const char *dir, gboolean *held) {
-  g_autofree char *path = g_build_filename(dir, LOCK_NAME, NULL);
-  int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+/* ---- the lock ---- */
+
+/* Locks fd; FALSE with *held when another run holds it. */
+static gboolean lock_fd(int fd, gboolean *held) {
+  if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+    return TRUE;
+  *held = errno == EWOULDBLOCK;
+  return FALSE;
+}
+
+/* Takes the lock of the output directory: on the directory itself, which any user who can
+ * read it can open, and on the lock file too when it can be opened (read-only will do: a file
+ * another user made), so that runs of earlier versions, which locked the file only, are kept
+ * out as well. lock[0..1] get the descriptors (-1 for none). Returns FALSE with *held when
+ * another run holds the lock, else with errno set when the directory cannot be locked. */
+static gboolean take_lock(const char *dir, int lock[2], gboolean *held) {
   *held = FALSE;
-  if (fd < 0)
-    return -1;
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    *held = errno == EWOULDBLOCK;
-    close(fd);
-    return -1;
-  }
-  return fd;
+  lock[0] = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (lock[0] < 0 || !lock_fd(lock[0], held))
+    return FALSE;
+  g_autofree char *path = g_build_filename(dir, LOCK_NAME, NULL);
+  lock[1] = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock[1] < 0)
+    lock[1] = open(path, O_RDONLY | O_CLOEXEC);
+  return lock[1] < 0 || lock_fd(lock[1], held);
 }
 
-/* A worker is retired after this many inputs, so that what one conversion leaves in its heap
- * (fragments, caches) never adds up over a long night. */
-#define WORKER_INPUTS 50
+static void release_lock(int lock[2]) {
+  for (int i = 0; i < 2; i++)
+    if (lock[i] >= 0)
+      close(lock[i]);
+}
 
-/* Reads what the workers wrote, waiting at most a moment; takes finished results into results,
- * ends the workers whose pipes closed and kills those past their input's time. */
-static void step(const k2x_batch *b, GPtrArray *workers, GPtrArray *files,
-                 k2x_batch_result *results, gboolean *finished) {
-  g_autofree struct pollfd *pfd = g_new0(struct pollfd, workers->len);
-  for (guint i = 0; i < workers->len; i++) {
-    pfd[i].fd = ((child *)g_ptr_array_index(workers, i))->fd;
-    pfd[i].events = POLLIN;
+/* take_lock, saying why not. */
+static gboolean lock_output_dir(const char *dir, int lock[2]) {
+  gboolean held = FALSE;
+  if (take_lock(dir, lock, &held))
+    return TRUE;
+  int saved = errno;
+  g_autofree char *name = k2x_text_escape_name(dir);
+  if (held)
+    g_printerr("kaigi2xlsx: %s is in use by another run (%s); try again when it ends\n", name,
+               LOCK_NAME);
+  else
+    g_printerr("kaigi2xlsx: %s: cannot take the lock that keeps other runs out: %s\n", name,
+               g_strerror(saved));
+  release_lock(lock);
+  return FALSE;
+}
+
+/* ---- the combined workbook ---- */
+
+/* One workbook over the docs that JSON files hold: what --combined writes. */
+static int write_combined(const k2x_batch *b, GPtrArray *jsons) {
+  const k2x_outputs_options *o = b->outputs;
+  g_autofree char *name = k2x_text_escape_name(b->combined);
+  g_autofree char *dir = g_path_get_dirname(b->combined);
+  g_autofree char *stem = g_path_get_basename(b->combined);
+  char *dot = strrchr(stem, '.');
+  if (dot && dot != stem)
+    *dot = '\0';
+  /* With csv among the formats, the combined sheets as CSV too: NAME.SHEET.csv beside it. */
+  k2x_outputs_options co = *o;
+  co.formats = K2X_FORMAT_XLSX | (o->formats & K2X_FORMAT_CSV);
+  k2x_outputs *out = k2x_outputs_new(dir, stem, NULL, &co);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func(g_free);
+  g_autoptr(GError) error = NULL;
+  k2x_error err = K2X_OK;
+  guint docs = k2x_outputs_add_json(out, jsons, o->profile, failures, &err, &error);
+  for (guint i = 0; i < failures->len; i++) {
+    g_autofree char *line = k2x_text_escape_name(g_ptr_array_index(failures, i));
+    g_printerr("%s\n", line);
   }
-  int n = poll(pfd, workers->len, 50);
-  gint64 now = g_get_monotonic_time();
-  for (guint i = workers->len; i-- > 0;) {
-    child *c = g_ptr_array_index(workers, i);
-    gboolean closed = FALSE;
-    if (n > 0 && (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))) {
-      char buf[4096];
-      ssize_t got = read(c->fd, buf, sizeof buf);
-      if (got > 0) {
-        g_string_append_len(c->buf, buf, got);
-        take_progress(c);
-        if (c->index >= 0 && strchr(c->buf->str, '\n')) {
-          guint index = (guint)c->index;
-          take_result(c, g_ptr_array_index(files, index), &results[index]);
-          finished[index] = TRUE;
-          if (c->converted >= WORKER_INPUTS && c->to >= 0) {
-            close(c->to); /* it ends at the end of its input */
-            c->to = -1;
-          }
-        }
-      } else if (got == 0 || errno != EINTR) {
-        closed = TRUE;
-      }
+  if (!err && docs == 0) {
+    /* An empty workbook would pass for a night with no meetings. */
+    g_printerr("kaigi2xlsx: %s: no JSON output to combine (of this program, schema "
+               "kaigi2xlsx/1)\n", name);
+    k2x_outputs_abort(out);
+    return K2X_EXIT_SOME_FAILED;
+  }
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func(g_free);
+  if (err)
+    k2x_outputs_abort(out);
+  else
+    err = k2x_outputs_close(out, NULL, warnings, &error);
+  if (err) {
+    g_autofree char *why = k2x_text_escape_name(error->message);
+    g_printerr("%s: %s\n", name, why);
+    return K2X_EXIT_SOME_FAILED;
+  }
+  for (guint i = 0; i < warnings->len; i++)
+    g_printerr("%s: warning: %s\n", name, (char *)g_ptr_array_index(warnings, i));
+  if (!b->quiet)
+    g_print("%u inputs → %s%s\n", docs, name,
+            co.formats & K2X_FORMAT_CSV ? " (and its sheets as CSV)" : "");
+  return failures->len ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
+}
+
+/* A JSON output found below a --merge argument, and its path below it. */
+typedef struct {
+  char *path;
+  const char *below;
+} found_json;
+
+static void found_json_free(gpointer p) {
+  g_free(((found_json *)p)->path);
+  g_free(p);
+}
+
+static int compare_below(gconstpointer a, gconstpointer b) {
+  return strcmp((*(found_json *const *)a)->below, (*(found_json *const *)b)->below);
+}
+
+/* The JSON outputs below dir (in subdirectories too, as -r writes them). */
+static void scan_json(const char *dir, gsize prefix, GPtrArray *found) {
+  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name(d))) {
+    if (name[0] == '.')
+      continue;
+    g_autofree char *path = g_build_filename(dir, name, NULL);
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+      scan_json(path, prefix, found);
+    } else if (g_str_has_suffix(name, ".json")) {
+      found_json *f = g_new0(found_json, 1);
+      f->path = g_steal_pointer(&path);
+      f->below = f->path + prefix;
+      while (*f->below == G_DIR_SEPARATOR)
+        f->below++;
+      g_ptr_array_add(found, f);
     }
-    if (!closed && c->index >= 0 && c->deadline && now > c->deadline && !c->timed_out) {
-      kill(c->pid, SIGKILL);
-      c->timed_out = TRUE;
-      close(c->to); /* never handed another input, even if its result was on the way */
-      c->to = -1;
+  }
+}
+
+int k2x_batch_merge(const k2x_batch *b, char **dirs) {
+  /* Sorted by the path below each argument, across all of them: the order a single run over
+   * the same inputs has. */
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func(found_json_free);
+  for (char **in = dirs; *in; in++) {
+    if (g_file_test(*in, G_FILE_TEST_IS_DIR)) {
+      scan_json(*in, strlen(*in), found);
+      continue;
     }
-    if (closed) {
-      int index = c->index;
-      g_ptr_array_remove_index(workers, i);
-      end_worker(b, c, index >= 0 ? g_ptr_array_index(files, index) : NULL,
-                 index >= 0 ? &results[index] : NULL);
-      if (index >= 0)
-        finished[index] = TRUE;
+    found_json *f = g_new0(found_json, 1);
+    f->path = g_strdup(*in);
+    f->below = strrchr(f->path, G_DIR_SEPARATOR) ? strrchr(f->path, G_DIR_SEPARATOR) + 1
+                                                  : f->path;
+    g_ptr_array_add(found, f);
+  }
+  g_ptr_array_sort(found, compare_below);
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add(files, g_strdup(((found_json *)g_ptr_array_index(found, i))->path));
+  /* The workbook must not take the place of an input's own (NAME.json beside NAME.xlsx). */
+  g_autofree char *own = g_canonicalize_filename(b->combined, NULL);
+  char *dot = strrchr(own, '.');
+  if (dot && !strchr(dot, G_DIR_SEPARATOR))
+    *dot = '\0';
+  for (guint i = 0; i < files->len; i++) {
+    g_autofree char *json = g_canonicalize_filename(g_ptr_array_index(files, i), NULL);
+    json[strlen(json) - strlen(".json")] = '\0';
+    if (strcmp(json, own) == 0) {
+      g_autofree char *name = k2x_text_escape_name(b->combined);
+      g_autofree char *input = k2x_text_escape_name(g_ptr_array_index(files, i));
+      g_printerr("kaigi2xlsx: --combined %s: %s is an input's output of that name; choose "
+                 "another\n", name, input);
+      return K2X_EXIT_USAGE;
+    }
+  }
+  g_autofree char *dir = g_path_get_dirname(b->combined);
+  if (g_mkdir_with_parents(dir, 0755) != 0) {
+    g_autofree char *name = k2x_text_escape_name(dir);
+    g_printerr("kaigi2xlsx: %s: cannot create output directory: %s\n", name, g_strerror(errno));
+    return K2X_EXIT_SOME_FAILED;
+  }
+  /* The workbook's directory is the merge's output directory: locked, and cleared of what a
+   * killed run left. */
+  int lock[2] = {-1, -1};
+  if (!lock_output_dir(dir, lock))
+    return K2X_EXIT_LOCKED;
+  k2x_outputs_remove_temps(dir, NULL);
+  int status = write_combined(b, files);
+  release_lock(lock);
+  return status;
+}
+
+/* ---- the run ---- */
+
+/* The stop signal received (SIGTERM, SIGINT, SIGHUP), 0 for none: what a signal handler may
+ * set, read by the run's loop. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig) {
+  if (!stop_signal)
+    stop_signal = sig;
+}
+
+static const int stop_signals[] = {SIGTERM, SIGINT, SIGHUP};
+
+/* Catches the stop signals (saving the handlers before into old), or restores old. */
+static void catch_stops(gboolean on, struct sigaction *old) {
+  for (gsize i = 0; i < G_N_ELEMENTS(stop_signals); i++) {
+    if (on) {
+      struct sigaction sa = {0};
+      sa.sa_handler = on_stop;
+      sigemptyset(&sa.sa_mask);
+      sigaction(stop_signals[i], &sa, &old[i]);
+      /* A signal ignored from the start (nohup, a shell's background job) stays ignored. */
+      if (old[i].sa_handler == SIG_IGN)
+        sigaction(stop_signals[i], &old[i], NULL);
+    } else {
+      sigaction(stop_signals[i], &old[i], NULL);
     }
   }
 }
 
-/* An idle worker that takes inputs, else NULL. */
-static child *idle_worker(const GPtrArray *workers) {
-  for (guint i = 0; i < workers->len; i++) {
-    child *c = g_ptr_array_index(workers, i);
-    if (c->index < 0 && c->to >= 0)
-      return c;
+/* Removes every stale temporary of ours in the directories of the run's outputs. */
+static void remove_all_temps(const k2x_batch *b, GPtrArray *files) {
+  g_autoptr(GHashTable) dirs = g_hash_table_new(g_str_hash, g_str_equal);
+  g_hash_table_add(dirs, (gpointer)b->output_dir);
+  for (guint i = 0; i < files->len; i++)
+    g_hash_table_add(dirs, ((k2x_input *)g_ptr_array_index(files, i))->dir);
+  GHashTableIter it;
+  gpointer dir;
+  g_hash_table_iter_init(&it, dirs);
+  while (g_hash_table_iter_next(&it, &dir, NULL))
+    k2x_outputs_remove_temps(dir, NULL);
+}
+
+/* Whether the combined workbook's name is free: no input's outputs have it, and its
+ * directory can be written (found out now, not after the whole batch). */
+static gboolean combined_free(const k2x_batch *b, GPtrArray *inputs) {
+  g_autofree char *dir = g_path_get_dirname(b->combined);
+  if (g_mkdir_with_parents(dir, 0755) != 0 || access(dir, W_OK) != 0) {
+    g_printerr("kaigi2xlsx: --combined %s: cannot write in %s: %s\n", b->combined, dir,
+               g_strerror(errno));
+    return FALSE;
   }
-  return NULL;
+  g_autofree char *path = g_canonicalize_filename(b->combined, NULL);
+  char *dot = strrchr(path, '.');
+  if (dot && strchr(dot, G_DIR_SEPARATOR) == NULL)
+    *dot = '\0';
+  for (guint i = 0; i < inputs->len; i++) {
+    const k2x_input *in = g_ptr_array_index(inputs, i);
+    g_autofree char *stem = g_build_filename(in->dir, in->stem, NULL);
+    g_autofree char *own = g_canonicalize_filename(stem, NULL);
+    if (strcmp(own, path) == 0) {
+      g_printerr("kaigi2xlsx: --combined %s: %s has outputs of that name; choose another\n",
+                 b->combined, in->path);
+      return FALSE;
+    }
+  }
+  return TRUE;
 }
 
-/* Workers that convert or take inputs (not those told to end). */
-static int workers_live(const GPtrArray *workers) {
-  int live = 0;
-  for (guint i = 0; i < workers->len; i++)
-    live += ((const child *)g_ptr_array_index(workers, i))->to >= 0;
-  return live;
+/* The paths of input's outputs, NULL-terminated (caller frees with g_strfreev). */
+static char **outputs_of(const k2x_input *in, char **suffixes) {
+  GPtrArray *paths = g_ptr_array_new();
+  for (char **s = suffixes; *s; s++)
+    g_ptr_array_add(paths, k2x_input_output(in, *s));
+  g_ptr_array_add(paths, NULL);
+  return (char **)g_ptr_array_free(paths, FALSE);
 }
 
-/* The jobs the workers' inputs hold. */
-static int jobs_held(const GPtrArray *workers) {
-  int held = 0;
-  for (guint i = 0; i < workers->len; i++)
-    held += ((const child *)g_ptr_array_index(workers, i))->threads;
-  return held;
-}
-
-int k2x_batch_run(const k2x_batch *b, char **inputs, k2x_batch_convert_fn convert,
-                  gpointer data, GPtrArray *done) {
+int k2x_batch_run(const k2x_batch *b, char **args) {
   if (g_mkdir_with_parents(b->output_dir, 0755) != 0) {
     g_printerr("kaigi2xlsx: %s: cannot create output directory: %s\n", b->output_dir,
                g_strerror(errno));
     return K2X_EXIT_SOME_FAILED;
   }
-  gboolean held = FALSE;
-  int lock = take_lock(b->output_dir, &held);
-  if (lock < 0 && held) {
-    g_printerr("kaigi2xlsx: %s is in use by another run (%s); try again when it ends\n",
-               b->output_dir, LOCK_NAME);
+  int lock[2] = {-1, -1};
+  if (!lock_output_dir(b->output_dir, lock))
     return K2X_EXIT_LOCKED;
-  }
-  g_autoptr(GPtrArray) files = k2x_batch_collect(inputs, b->recursive);
+  struct sigaction old_handlers[G_N_ELEMENTS(stop_signals)];
+  stop_signal = 0;
+  catch_stops(TRUE, old_handlers);
+  g_autoptr(GPtrArray) files = k2x_inputs_collect(args, b->recursive, b->output_dir);
   gboolean none = files->len == 0; /* a shard may well be empty; the inputs may not */
   for (guint i = files->len; b->shards > 1 && i-- > 0;)
-    if (!k2x_batch_in_shard(g_ptr_array_index(files, i), b->shard, b->shards))
+    if (!k2x_input_in_shard(g_ptr_array_index(files, i), b->shard, b->shards))
       g_ptr_array_remove_index(files, i);
-  g_autofree char *manifest_path = g_build_filename(b->output_dir, MANIFEST_NAME, NULL);
-  JsonObject *manifest = b->incremental ? manifest_load(manifest_path) : NULL;
+  g_auto(GStrv) suffixes = k2x_outputs_suffixes(b->outputs);
+  k2x_inputs_name(files, b->output_dir, suffixes);
+  if (b->combined && !combined_free(b, files)) {
+    release_lock(lock);
+    catch_stops(FALSE, old_handlers);
+    return K2X_EXIT_USAGE;
+  }
+  g_autofree char *settings = k2x_outputs_settings(b->outputs);
+  /* Every run records what it wrote, so that an --incremental run after it knows. */
+  g_autoptr(GError) manifest_error = NULL;
+  k2x_manifest *manifest = k2x_manifest_open(b->output_dir, &manifest_error);
+  if (!manifest)
+    g_printerr("kaigi2xlsx: %s\n", manifest_error->message);
   tally t = {.b = b, .tty = isatty(STDERR_FILENO), .start = g_get_monotonic_time(),
              .total = files->len};
-  if (b->log_path && !(t.log = fopen(b->log_path, "ae")))
-    g_printerr("kaigi2xlsx: %s: cannot open the log: %s\n", b->log_path, g_strerror(errno));
+  if (b->log_path && !(t.log = fopen(b->log_path, "ae"))) {
+    /* Found out now, before anything is converted. */
+    g_autofree char *name = k2x_text_escape_name(b->log_path);
+    g_printerr("kaigi2xlsx: %s: cannot open the log: %s\n", name, g_strerror(errno));
+    k2x_manifest_close(manifest, NULL);
+    release_lock(lock);
+    catch_stops(FALSE, old_handlers);
+    return K2X_EXIT_USAGE;
+  }
 
   guint n = files->len, next = 0, printed = 0;
   int jobs = b->jobs > 0 ? b->jobs : (int)g_get_num_processors();
-  k2x_batch_result *results = g_new0(k2x_batch_result, MAX(n, 1));
+  k2x_result *results = g_new0(k2x_result, MAX(n, 1));
   gboolean *finished = g_new0(gboolean, MAX(n, 1)), *skip = g_new0(gboolean, MAX(n, 1));
-  for (guint i = 0; i < n && manifest && !b->force; i++)
-    skip[i] = is_current(b, manifest, g_ptr_array_index(files, i));
-  if (manifest && !b->force) /* the new times of inputs found unchanged by their hash */
-    manifest_save(manifest, manifest_path);
-  g_autoptr(GPtrArray) running = g_ptr_array_new();
-  guint to_start = 0; /* inputs still to convert */
-  g_autoptr(GHashTable) names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  char ***outputs = g_new0(char **, MAX(n, 1));
+  for (guint i = 0; i < n; i++)
+    outputs[i] = outputs_of(g_ptr_array_index(files, i), suffixes);
   for (guint i = 0; i < n; i++) {
-    to_start += !skip[i];
-    if (!skip[i])
-      add_output_names(b, g_ptr_array_index(files, i), names);
+    const k2x_input *in = g_ptr_array_index(files, i);
+    if (in->error) {
+      results[i].message = g_strdup(in->error);
+      finished[i] = TRUE;
+    } else if (g_mkdir_with_parents(in->dir, 0755) != 0) {
+      g_autofree char *dir = k2x_text_escape_name(in->dir);
+      results[i].message =
+          g_strdup_printf("cannot create output directory %s: %s", dir, g_strerror(errno));
+      finished[i] = TRUE;
+    }
   }
-  /* What a killed run left half written goes before anything is converted again, the
-   * manifest's temporary file too (g_file_set_contents names it ".NAME.XXXXXX" as well). */
-  if (manifest)
-    g_hash_table_add(names, g_strdup(MANIFEST_NAME + 1));
-  remove_temps(b, names);
+  for (guint i = 0; i < n && manifest && b->incremental && !b->force; i++)
+    skip[i] = !finished[i] &&
+              k2x_manifest_is_current(manifest, ((k2x_input *)g_ptr_array_index(files, i))->path,
+                                      settings, outputs[i]);
+  guint to_start = 0; /* inputs still to convert */
+  for (guint i = 0; i < n; i++)
+    to_start += !skip[i] && !finished[i];
+  /* What a killed run left half written goes before anything is converted again, whatever is
+   * skipped: under the lock, no temporary of ours is being written. */
+  remove_all_temps(b, files);
+  k2x_pool *pool = k2x_pool_new(jobs, b->timeout, b->memory_limit, convert_input, (gpointer)b);
+  gboolean stopping = FALSE;
+  guint not_converted = 0; /* inputs a stop left */
   while (printed < n) {
-    while (next < n && (skip[next] || jobs_held(running) < jobs)) {
-      /* The jobs no child holds yet, shared among the inputs left: the last inputs of a
-       * batch, or a lone one, get several. */
-      int threads = skip[next] ? 0 : MAX(1, (jobs - jobs_held(running)) / (int)to_start);
-      /* A thread's malloc arena reserves up to 128 MB of address space, which
-       * --memory-limit counts: threads get half of the limit at most. */
-      if (b->memory_limit > 0)
-        threads = MIN(threads, MAX(1, b->memory_limit / 2 / 128));
-      to_start -= !skip[next];
-      if (!skip[next]) {
-        const char *input = g_ptr_array_index(files, next);
-        /* A worker that died idle cannot take it: it is told to end, and a new one tries. */
-        gboolean given = FALSE;
-        for (int attempt = 0; attempt < 2 && !given; attempt++) {
-          child *c = idle_worker(running);
-          if (!c && workers_live(running) < jobs)
-            c = start_worker(b, running, convert, data);
-          if (!c)
-            break;
-          if (!(given = give(b, c, next, input, threads))) {
-            close(c->to);
-            c->to = -1;
-          }
-        }
-        if (!given) {
+    if (stop_signal && !stopping) {
+      stopping = TRUE;
+      k2x_pool_kill(pool);
+    }
+    /* Stopped, once the workers are gone: what was never started is left, said below. */
+    if (stopping && k2x_pool_jobs_held(pool) == 0) {
+      for (; printed < n; printed++) {
+        if (finished[printed])
+          report(&t, g_ptr_array_index(files, printed), &results[printed]);
+        else if (!skip[printed])
+          not_converted++;
+      }
+      break;
+    }
+    while (!stopping && next < n && (skip[next] || k2x_pool_jobs_held(pool) < jobs)) {
+      if (!skip[next] && !finished[next]) {
+        /* The jobs no worker holds yet, shared among the inputs left: the last inputs of a
+         * batch, or a lone one, get several. */
+        int threads = MAX(1, (jobs - k2x_pool_jobs_held(pool)) / (int)to_start);
+        /* A thread's malloc arena reserves up to 128 MB of address space, which
+         * --memory-limit counts: threads get half of the limit at most. */
+        if (b->memory_limit > 0)
+          threads = MIN(threads, MAX(1, b->memory_limit / 2 / 128));
+        const k2x_input *in = g_ptr_array_index(files, next);
+        char *job[] = {in->path, in->dir, in->stem, NULL};
+        if (!k2x_pool_give(pool, next, job, threads, outputs[next])) {
+          if (errno == EAGAIN)
+            break; /* the pool shrank: the input waits for a worker */
           results[next].message =
-              g_strdup_printf("%s: cannot start a process: %s", input, g_strerror(errno));
+              g_strdup_printf("cannot start a process: %s", g_strerror(errno));
           finished[next] = TRUE;
         }
+        to_start--;
       }
       next++;
     }
-    if (jobs_held(running) > 0)
-      step(b, running, files, results, finished);
-    /* Lines come out in input order, whatever order the children end in. */
+    if (k2x_pool_jobs_held(pool) > 0)
+      k2x_pool_step(pool, results, finished);
+    /* Lines come out in input order, whatever order the workers end in. */
     for (; printed < n && (skip[printed] || finished[printed]); printed++) {
-      const char *input = g_ptr_array_index(files, printed);
+      const k2x_input *in = g_ptr_array_index(files, printed);
       t.done++;
-      if (done && (skip[printed] || results[printed].ok))
-        g_ptr_array_add(done, g_strdup(input));
       if (skip[printed]) {
         t.skipped++;
-        g_autofree char *line = g_strdup_printf("%s: current, skipped", input);
+        g_autofree char *name = k2x_text_escape_name(in->path);
+        g_autofree char *line = g_strdup_printf("%s: current, skipped", name);
         log_line(&t, line);
         continue;
       }
-      report(&t, &results[printed]);
-      if (manifest) {
-        manifest_note(b, manifest, input, &results[printed]);
-        manifest_save(manifest, manifest_path);
-      }
-      result_clear(&results[printed]);
+      report(&t, in, &results[printed]);
+      if (manifest && !results[printed].interrupted)
+        k2x_manifest_note(manifest, in->path, &results[printed], settings, outputs[printed],
+                          NULL);
     }
-    t.running_done = t.running_pages = 0;
-    for (guint i = 0; i < running->len; i++) {
-      const child *c = g_ptr_array_index(running, i);
-      t.running_done += c->pages_done;
-      t.running_pages += c->pages;
-    }
+    k2x_pool_pages(pool, &t.running_done, &t.running_pages);
     progress(&t);
   }
-  /* Idle workers end at the end of their input. */
-  for (guint i = 0; i < running->len; i++) {
-    child *c = g_ptr_array_index(running, i);
-    end_worker(b, c, NULL, NULL);
-  }
-  g_ptr_array_set_size(running, 0);
+  k2x_pool_free(pool);
   if (t.tty && !b->quiet && n > 0)
     fputs("\r\033[K", stderr);
 
   double secs = (double)(g_get_monotonic_time() - t.start) / G_USEC_PER_SEC;
+  int sig = stop_signal;
   g_autofree char *summary =
-      g_strdup_printf("%u converted, %u skipped, %u failed, %u warnings in %.1f s", t.converted,
-                      t.skipped, t.failed, t.warnings, secs);
+      sig ? g_strdup_printf("%u converted, %u skipped, %u failed, %u warnings in %.1f s; "
+                            "interrupted by SIG%s: %u not converted (run again to convert them)",
+                            t.converted, t.skipped, t.failed, t.warnings, secs,
+                            sigabbrev_np(sig), t.interrupted + not_converted)
+          : g_strdup_printf("%u converted, %u skipped, %u failed, %u warnings in %.1f s",
+                            t.converted, t.skipped, t.failed, t.warnings, secs);
   g_printerr("%s\n", summary);
   log_line(&t, summary);
   if (none)
     g_printerr("kaigi2xlsx: no PDF or text files found in the given inputs\n");
+  int status = t.failed || none ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
+  if (manifest && !k2x_manifest_close(manifest, &manifest_error))
+    g_printerr("kaigi2xlsx: %s\n", manifest_error->message);
+  if (manifest_error) /* what was written is not recorded: a later run would not know */
+    status = K2X_EXIT_SOME_FAILED;
+  if (sig) {
+    remove_all_temps(b, files);
+    status = 128 + sig;
+  } else if (b->combined) {
+    g_autoptr(GPtrArray) jsons = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < n; i++)
+      if (skip[i] || results[i].ok)
+        g_ptr_array_add(jsons, k2x_input_output(g_ptr_array_index(files, i), ".json"));
+    int combined = write_combined(b, jsons);
+    status = MAX(status, combined);
+  }
   if (t.log)
     fclose(t.log);
-  if (manifest)
-    json_object_unref(manifest);
+  for (guint i = 0; i < n; i++) {
+    k2x_result_clear(&results[i]);
+    g_strfreev(outputs[i]);
+  }
+  g_free(outputs);
   g_free(results);
   g_free(finished);
   g_free(skip);
-  if (lock >= 0)
-    close(lock);
-  return t.failed || none ? K2X_EXIT_SOME_FAILED : K2X_EXIT_OK;
+  release_lock(lock);
+  catch_stops(FALSE, old_handlers);
+  return status;
 }

@@ -1,10 +1,12 @@
-/* batch: many inputs for the command line — converted by worker processes, several at a
- * time, an input's crash or hang costing only its worker, under a lock on the output
- * directory, skipping what is current. */
+/* batch: many inputs for the command line — converted by a pool of worker processes under a
+ * lock on the output directory, skipping what is current, printed in input order. */
 #ifndef K2X_BATCH_H
 #define K2X_BATCH_H
 
 #include <glib.h>
+
+#include "kaigi.h"
+#include "outputs.h"
 
 enum {
   K2X_EXIT_OK = 0,          /* every input converted (or was current) */
@@ -12,20 +14,6 @@ enum {
   K2X_EXIT_USAGE = 2,       /* bad options */
   K2X_EXIT_LOCKED = 3       /* another run holds the output directory */
 };
-
-/* What the conversion of one input reports back from its worker process. */
-typedef struct {
-  gboolean ok;
-  guint reports, warnings, pages;
-  char *sha256;  /* of the input, when it could be read */
-  char *message; /* the line to print: "FILE: N reports … → outputs" or "FILE: reason" */
-} k2x_batch_result;
-
-/* Converts one input and writes its outputs, filling result; runs in a worker. threads is
- * its share of the jobs: all of them for a lone input, so that one large PDF uses every
- * core too. */
-typedef void (*k2x_batch_convert_fn)(const char *input, int threads, k2x_batch_result *result,
-                                     gpointer data);
 
 typedef struct {
   const char *output_dir;
@@ -37,30 +25,20 @@ typedef struct {
   gboolean incremental; /* skip inputs whose outputs are current (manifest in output_dir) */
   gboolean force;       /* with incremental: convert all the same, and renew the manifest */
   const char *log_path; /* append every line, time-stamped, to this file; NULL for none */
-  const char *fingerprint; /* tool version, profile and formats: a change makes all stale */
-  const char *const *outputs; /* NULL-terminated suffixes an input's outputs get (".json") */
   int shard, shards; /* convert only slice shard (1-based) of shards; 0 for all */
+  const k2x_convert_options *convert; /* profile, regions, password, encoding, trace */
+  const k2x_outputs_options *outputs;
+  const char *combined; /* one workbook over every input's JSON at this path; NULL for none */
 } k2x_batch;
 
-/* In the worker converting an input: pages done of pages, for the progress line. Does
- * nothing elsewhere. */
-void k2x_batch_pages_done(guint done, guint pages);
+/* Converts the inputs (files and directories); prints one line per input in input order, a
+ * progress line on a terminal, and a closing summary on stderr; then writes the combined
+ * workbook. Returns a K2X_EXIT_* status. */
+int k2x_batch_run(const k2x_batch *batch, char **inputs);
 
-/* The path of input's output with suffix in dir: "dir/NAME.json" for "in/NAME.pdf". */
-char *k2x_batch_output_path(const char *dir, const char *input, const char *suffix);
-
-/* The inputs a list of files and directories stands for: a directory gives its *.pdf and
- * *.txt (recursively with recursive), sorted; files are taken as given. */
-GPtrArray *k2x_batch_collect(char **inputs, gboolean recursive);
-
-/* Whether input falls in slice shard (1-based) of shards: by a hash of its path, so that
- * every run given the same inputs cuts the same disjoint slices. */
-gboolean k2x_batch_in_shard(const char *input, int shard, int shards);
-
-/* Converts inputs with convert; prints one line per input in input order, a progress line on
- * a terminal, and a closing summary on stderr. Inputs that are converted or current are added
- * to done (when not NULL), in input order. Returns a K2X_EXIT_* status. */
-int k2x_batch_run(const k2x_batch *batch, char **inputs, k2x_batch_convert_fn convert,
-                  gpointer data, GPtrArray *done);
+/* Converts nothing: writes the combined workbook from the JSON outputs in dirs (directories
+ * or files), sorted by name across all of them, the order a single run has. Returns a
+ * K2X_EXIT_* status. */
+int k2x_batch_merge(const k2x_batch *batch, char **dirs);
 
 #endif

@@ -4,6 +4,9 @@
 #include "clean.h"
 #include "extract.h"
 #include "segment.h"
+#include "text.h"
+
+#include <string.h>
 
 /* One line per source line: page, box, role, text; for tuning a profile by eye. */
 static void trace_page(FILE *out, const k2x_page *page) {
@@ -210,11 +213,12 @@ typedef struct {
   GError *error;
 } handover;
 
+/* k2x_segmenter_report_fn: report is ours. */
 static void hand_over(k2x_report *report, gpointer data) {
   handover *h = data;
   if (!h->err)
     h->err = h->options->on_report(h->doc, report, h->options->on_report_data, &h->error);
-  k2x_doc_release_report(h->doc, report);
+  k2x_report_free(report);
 }
 
 k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options, k2x_doc **out,
@@ -226,7 +230,12 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
     return err;
 
   k2x_doc *doc = k2x_doc_new();
-  doc->file = g_path_get_basename(path);
+  g_autofree char *name = options->name ? g_strdup(options->name) : g_path_get_basename(path);
+  /* Outputs hold valid UTF-8 whatever the file system gave: a name from an old share in
+   * Latin-1 is escaped, and its bytes kept. */
+  doc->file = k2x_text_escape_name(name);
+  if (strcmp(doc->file, name) != 0)
+    doc->file_bytes = g_steal_pointer(&name);
   doc->sha256 = g_strdup(k2x_source_sha256(src));
   g_free(doc->kind);
   doc->kind = g_strdup(k2x_source_kind(src));

@@ -22,6 +22,8 @@ typedef struct {
   const k2x_regions *regions; /* required */
   const char *password;       /* for an encrypted PDF; NULL for none */
   const char *input_encoding; /* of text input; NULL to detect it */
+  const char *name;           /* the source's name in the doc (doc->file); NULL for the base
+                               * name of path */
   FILE *trace;                /* when set, every source line is printed with its role */
   guint max_glyphs;           /* characters a page may hold; 0 for K2X_MAX_GLYPHS */
   int threads;                /* PDF pages extracted at once, each thread with its own poppler
@@ -29,7 +31,7 @@ typedef struct {
                                * depend on it. */
   k2x_ocr_options ocr;        /* which pages are read from their image, and how */
   k2x_report_fn on_report;    /* NULL: the doc keeps its reports. Else each report is handed
-                               * to it and then released (k2x_doc_release_report), and so are
+                               * to it and then freed (k2x_doc_take_report), and so are
                                * the marks, which only a review draws: memory stays flat
                                * however long the document. */
   gpointer on_report_data;

@@ -85,6 +85,7 @@ void k2x_doc_free(k2x_doc *doc) {
   if (!doc)
     return;
   g_free(doc->file);
+  g_free(doc->file_bytes);
   g_free(doc->sha256);
   g_free(doc->kind);
   g_free(doc->profile);
@@ -106,9 +107,17 @@ k2x_report *k2x_doc_add_report(k2x_doc *doc) {
   return r;
 }
 
-void k2x_doc_release_report(k2x_doc *doc, k2x_report *report) {
+k2x_report *k2x_doc_take_report(k2x_doc *doc, k2x_report *report) {
+  guint index;
+  if (!g_ptr_array_find(doc->reports, report, &index))
+    return NULL;
+  g_ptr_array_steal_index(doc->reports, index);
   doc->released_warnings += report->warnings->len;
-  g_ptr_array_remove(doc->reports, report);
+  return report;
+}
+
+void k2x_report_free(k2x_report *report) {
+  report_free(report);
 }
 
 k2x_section *k2x_report_add_section(k2x_report *report, int number, const char *heading,

@@ -110,7 +110,8 @@ typedef struct {
 } k2x_ocr_line;
 
 typedef struct {
-  char *file;    /* base name of the source */
+  char *file;    /* base name of the source, as UTF-8 (k2x_text_escape_name) */
+  char *file_bytes; /* the name's own bytes when file had to escape some; else NULL */
   char *sha256;  /* hex digest of the source bytes */
   int pages;
   char *kind;    /* "pdf", "pdf+ocr" (some pages read by OCR) or "text" */
@@ -142,9 +143,12 @@ k2x_warning *k2x_doc_add_warning(k2x_doc *doc, const char *code, int page,
 void k2x_doc_add_mark(k2x_doc *doc, k2x_role role, int page, k2x_box box, const char *text);
 void k2x_doc_add_ocr_line(k2x_doc *doc, int page, k2x_box box, double confidence);
 
-/* Removes a complete report that has been handed on to the writers and frees it, counting it
- * and its warnings still: how a long document is converted in constant memory. */
-void k2x_doc_release_report(k2x_doc *doc, k2x_report *report);
+/* Takes a complete report out of doc, which counts it and its warnings still, and returns it
+ * owned by the caller (NULL when doc does not hold it): how a stage streams reports out, so
+ * that a long document is converted in constant memory. */
+k2x_report *k2x_doc_take_report(k2x_doc *doc, k2x_report *report);
+/* Frees a report taken out of its doc. Accepts NULL. */
+void k2x_report_free(k2x_report *report);
 
 /* Appends a span to a cell's or item's span array. */
 void k2x_spans_add(GArray *spans, int page, k2x_box box);

@@ -455,7 +455,7 @@ static void close_report(k2x_segmenter *seg) {
   settle_region(seg, r);
   check_sections(seg, r);
   if (seg->report_done)
-    seg->report_done(r, seg->report_done_data);
+    seg->report_done(k2x_doc_take_report(seg->doc, r), seg->report_done_data);
 }
 
 void k2x_segmenter_finish(k2x_segmenter *seg) {

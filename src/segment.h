@@ -14,7 +14,9 @@ typedef struct k2x_segmenter k2x_segmenter;
 k2x_segmenter *k2x_segmenter_new(k2x_doc *doc, const k2x_profile *profile,
                                  const k2x_regions *regions);
 /* Takes each report as soon as it is complete (its region settled, missing sections noted):
- * when the next report starts, or at the end. It may release the report from the doc. */
+ * when the next report starts, or at the end. The report is handed over taken out of the doc
+ * (transfer full: fn frees it with k2x_report_free), and the segmenter keeps no pointer into
+ * it. Without fn the doc keeps its reports. */
 typedef void (*k2x_segmenter_report_fn)(k2x_report *report, gpointer data);
 void k2x_segmenter_set_report_fn(k2x_segmenter *seg, k2x_segmenter_report_fn fn,
                                  gpointer data);

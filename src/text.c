@@ -333,3 +333,41 @@ guint k2x_text_distance(const gunichar *known, glong m, const gunichar *text, gl
 guint k2x_text_slips_allowed(glong n) {
   return (guint)MIN(2, (n + 2) / 5);
 }
+
+char *k2x_text_escape_name(const char *name) {
+  GString *out = g_string_sized_new(strlen(name));
+  const char *p = name;
+  while (*p) {
+    const char *end = NULL;
+    g_utf8_validate(p, -1, &end);
+    for (const char *q = p; q < end; q = g_utf8_next_char(q)) {
+      gunichar c = g_utf8_get_char(q);
+      if (c == '\\')
+        g_string_append(out, "\\\\");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf(out, "\\x%02X", (unsigned)c);
+      else
+        g_string_append_len(out, q, g_utf8_next_char(q) - q);
+    }
+    p = end;
+    if (*p) /* a byte that starts no valid character */
+      g_string_append_printf(out, "\\x%02X", (unsigned)(guchar)*p++);
+  }
+  return g_string_free(out, FALSE);
+}
+
+char *k2x_text_unescape_name(const char *escaped) {
+  GString *out = g_string_sized_new(strlen(escaped));
+  for (const char *p = escaped; *p; p++) {
+    if (p[0] == '\\' && p[1] == '\\') {
+      g_string_append_c(out, '\\');
+      p++;
+    } else if (p[0] == '\\' && p[1] == 'x' && g_ascii_isxdigit(p[2]) && g_ascii_isxdigit(p[3])) {
+      g_string_append_c(out, (char)(g_ascii_xdigit_value(p[2]) * 16 + g_ascii_xdigit_value(p[3])));
+      p += 3;
+    } else {
+      g_string_append_c(out, *p);
+    }
+  }
+  return g_string_free(out, FALSE);
+}

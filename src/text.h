@@ -64,4 +64,12 @@ guint k2x_text_slips_allowed(glong n);
 /* Trims white space (ASCII and Unicode, U+3000 included) at both ends, in place; returns text. */
 char *k2x_text_strip(char *text);
 
+/* A file name (bytes, as the file system holds them) as one line of valid UTF-8, for
+ * messages and outputs: each byte that is not part of valid UTF-8 and each control character
+ * becomes \xHH (two upper-case hex digits), a backslash becomes \\; everything else is kept.
+ * k2x_text_unescape_name gives the bytes back. Caller frees. */
+char *k2x_text_escape_name(const char *name);
+/* The bytes of a name k2x_text_escape_name escaped. Caller frees. */
+char *k2x_text_unescape_name(const char *escaped);
+
 #endif

@@ -132,6 +132,12 @@ static JsonNode *source_to_json(const k2x_doc *doc) {
   json_builder_begin_object(b);
   json_builder_set_member_name(b, "file");
   json_builder_add_string_value(b, doc->file ? doc->file : "");
+  if (doc->file_bytes) {
+    /* For a tool that must find the file by its own name. */
+    g_autofree char *b64 = g_base64_encode((const guchar *)doc->file_bytes, strlen(doc->file_bytes));
+    json_builder_set_member_name(b, "file_bytes");
+    json_builder_add_string_value(b, b64);
+  }
   json_builder_set_member_name(b, "sha256");
   json_builder_add_string_value(b, doc->sha256 ? doc->sha256 : "");
   json_builder_set_member_name(b, "pages");

@@ -87,7 +87,7 @@ left_nothing() {
   done
   local temps
   temps=$(find "$dir" -maxdepth 1 -type f \( -name '.*' -o -name '*.json.??????' \) \
-          ! -name .kaigi2xlsx.lock 2>/dev/null)
+          ! -name .kaigi2xlsx.lock ! -name .kaigi2xlsx.manifest.jsonl 2>/dev/null)
   [ -z "$temps" ] || fail "$case: temporary files left: $temps"
 }
 

@@ -274,6 +274,24 @@ static void test_text_nfkc_invalid(void **state) {
   check_normalize("ab\xff", "");
 }
 
+/* A file name's bytes become one line of valid UTF-8, and come back whole. */
+static void test_text_escape_name(void **state) {
+  (void)state;
+  static const char *const names[] = {"資料.pdf", "caf\xe9.pdf", "a\nb.pdf", "back\\slash\\x41",
+                                      "\xff\xfe", "tab\there\x7f", ""};
+  static const char *const escaped[] = {"資料.pdf",         "caf\\xE9.pdf",        "a\\x0Ab.pdf",
+                                        "back\\\\slash\\\\x41", "\\xFF\\xFE",
+                                        "tab\\x09here\\x7F", ""};
+  for (gsize i = 0; i < G_N_ELEMENTS(names); i++) {
+    g_autofree char *e = k2x_text_escape_name(names[i]);
+    assert_string_equal(e, escaped[i]);
+    assert_true(g_utf8_validate(e, -1, NULL));
+    assert_null(strchr(e, '\n'));
+    g_autofree char *back = k2x_text_unescape_name(e);
+    assert_string_equal(back, names[i]);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_text_normalize_full_width),
@@ -290,6 +308,7 @@ int main(void) {
       cmocka_unit_test(test_text_widths_like_glib),
       cmocka_unit_test(test_text_strip),
       cmocka_unit_test(test_text_canonical_char),
+      cmocka_unit_test(test_text_escape_name),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
