@@ -21,6 +21,14 @@
 
 #define HEADER_FILL 0xDDEBF7
 
+/* Staff print these sheets for meetings: A4 landscape, as wide as one page (as many pages
+ * down as it takes), the header row on every page, narrow margins (inches) and a footer
+ * naming the sheet and the page. */
+#define PAPER_A4 9
+#define FOOTER "&C&A  &P / &N"
+#define MARGIN_SIDE 0.25
+#define MARGIN_TOP 0.5
+
 /* A worksheet as it is written: its header row once it is known, then its rows in order. */
 typedef struct {
   lxw_worksheet *ws;
@@ -94,6 +102,17 @@ static void write_value(k2x_xlsx_writer *w, const k2x_sheet *sh, part *p, lxw_ro
     cell_fail(w, sh, row, col, err);
 }
 
+static lxw_error set_print(lxw_worksheet *ws) {
+  worksheet_set_landscape(ws);
+  worksheet_set_paper(ws, PAPER_A4);
+  worksheet_fit_to_pages(ws, 1, 0);
+  worksheet_set_margins(ws, MARGIN_SIDE, MARGIN_SIDE, MARGIN_TOP, MARGIN_TOP);
+  /* Cell borders are not drawn, so the grid is what shows where a printed cell ends. */
+  worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
+  lxw_error err = worksheet_set_footer(ws, FOOTER);
+  return err ? err : worksheet_repeat_rows(ws, 0, 0);
+}
+
 /* Adds the worksheet of sh, after all the others: in constant memory mode a sheet can only be
  * appended, which is why a sheet's continuation comes after the fixed sheets. */
 static void add_part(k2x_xlsx_writer *w, const k2x_sheet *sh) {
@@ -105,6 +124,8 @@ static void add_part(k2x_xlsx_writer *w, const k2x_sheet *sh) {
     if (!p.ws)
       err = LXW_ERROR_MEMORY_MALLOC_FAILED;
   }
+  if (!err)
+    err = set_print(p.ws);
   if (err)
     book_fail(w, err, "sheet %s", sh->name);
   g_array_append_val(w->parts, p);

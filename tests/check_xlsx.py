@@ -145,9 +145,24 @@ def part_rows(parts, sheet):
     return [row for ws in parts[sheet] for row in data_rows(ws)]
 
 
+def check_print(ck, ws):
+    """Staff print the sheets: A4 landscape, one page wide, the header row on every page."""
+    name, setup = ws.title, ws.page_setup
+    ck.equal(f"{name}: print orientation", setup.orientation, "landscape")
+    ck.equal(f"{name}: paper size", str(setup.paperSize), "9")
+    ck.equal(f"{name}: fit to pages", ws.sheet_properties.pageSetUpPr is not None
+             and bool(ws.sheet_properties.pageSetUpPr.fitToPage), True)
+    # 1 is the default, which a writer may leave out.
+    ck.equal(f"{name}: fit to width", str(setup.fitToWidth or 1), "1")
+    ck.equal(f"{name}: fit to height", str(setup.fitToHeight), "0")
+    ck.equal(f"{name}: print title rows", (ws.print_title_rows or "").replace("$", ""), "1:1")
+    ck.equal(f"{name}: footer", ws.oddFooter.center.text, "&A  &P / &N")
+
+
 def check_shape(ck, wb):
     """What every sheet of every workbook must satisfy."""
     parts = sheet_parts(wb)
+    ck.equal("active sheet", wb.active.title if wb.active else None, "報告一覧")
     names = list(parts)
     if names[:1] != ["報告一覧"] or names[-2:] != ["全項目", "警告"]:
         ck.fail(f"sheet order: {names}")
@@ -168,6 +183,7 @@ def check_shape(ck, wb):
                 ck.fail(f"{name}: header {cell.coordinate} is not bold and filled")
                 break
         ck.equal(f"{name}: freeze panes", ws.freeze_panes, "A2")
+        check_print(ck, ws)
         last = f"{get_column_letter(len(header))}{max(ws.max_row, 1)}"
         ck.equal(f"{name}: autofilter", ws.auto_filter.ref, f"A1:{last}")
         for col in range(1, len(header) + 1):
