@@ -26,7 +26,7 @@ typedef struct {
   gboolean version;
   gboolean json, xlsx, csv, review;
   char *csv_encoding;
-  gboolean csv_replace;
+  gboolean csv_strict, csv_replace; /* --csv-replace: the default now, kept for old scripts */
   k2x_csv_options csv_options;
   char **inputs;
 } options;
@@ -64,10 +64,11 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
        "Comma-separated formats to write: xlsx, json, csv, review (default: xlsx,json)", "LIST"},
       {"csv-encoding", 0, 0, G_OPTION_ARG_STRING, &o->csv_encoding,
        "Encoding of CSV files: utf-8-bom (default; Excel reads it) or cp932", "NAME"},
-      {"csv-replace", 0, 0, G_OPTION_ARG_NONE, &o->csv_replace,
-       "In cp932, write 〓 for a character CP932 cannot hold (with a warning) instead of "
-       "failing the input",
+      {"csv-strict", 0, 0, G_OPTION_ARG_NONE, &o->csv_strict,
+       "In cp932, fail the input on a character CP932 cannot hold, instead of writing a "
+       "look-alike (↳ as →) or 〓 with a warning",
        NULL},
+      {"csv-replace", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o->csv_replace, NULL, NULL},
       {"review", 0, 0, G_OPTION_ARG_NONE, &o->review,
        "Also write NAME.review.pdf: every page with the structure found drawn over it", NULL},
       {"profile", 0, 0, G_OPTION_ARG_FILENAME, &o->profile_path,
@@ -146,7 +147,7 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
     o->formats = g_strdup("xlsx,json");
   if (!parse_formats(o, error))
     return FALSE;
-  o->csv_options.replace = o->csv_replace;
+  o->csv_options.strict = o->csv_strict;
   if (o->csv_encoding &&
       !k2x_csv_encoding_from_name(o->csv_encoding, &o->csv_options.encoding)) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -453,7 +454,7 @@ static int run(const options *o) {
   g_autofree char *csv_print =
       o->csv ? g_strdup_printf(" csv=%s%s",
                                o->csv_options.encoding == K2X_CSV_CP932 ? "cp932" : "utf-8-bom",
-                               o->csv_replace ? ",replace" : "")
+                               o->csv_strict ? ",strict" : "")
              : g_strdup("");
   g_autofree char *fingerprint = g_strdup_printf("%s %s %s %s%s", K2X_VERSION,
                                                  profile->sha256, o->formats,
