@@ -66,6 +66,7 @@ CP932_READS_AS = str.maketrans({"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2014"
 QUOTED = re.compile(r'"(?:[^"]|"")*"')
 # libxlsxwriter stores a width w as w plus the cell padding (0.71 at the default font).
 WIDTH_MIN, WIDTH_MAX = 6, 61
+LINE_HEIGHT, ROW_HEIGHT_MAX = 15, 409
 
 
 class Checker:
@@ -198,6 +199,11 @@ def check_shape(ck, wb):
         for r, row in enumerate(data_rows(ws), start=2):
             if all(v in (None, "") for v in row):
                 ck.fail(f"{name}: row {r} is blank")
+            # Not every reader fits a row to wrapped text: each paragraph needs a line.
+            lines = max((v.count("\n") + 1 for v in row if isinstance(v, str)), default=1)
+            height = ws.row_dimensions[r].height if r in ws.row_dimensions else None
+            if lines > 1 and (height or 0) < min(LINE_HEIGHT * lines, ROW_HEIGHT_MAX):
+                ck.fail(f"{name}: row {r} is {height} pt high for {lines} lines")
             for i in numeric:
                 if row[i] is not None and not isinstance(row[i], int):
                     ck.fail(f"{name}: {get_column_letter(i + 1)}{r} is not a number: {row[i]!r}")
