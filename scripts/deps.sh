@@ -7,7 +7,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
-          libjson-glib-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-ipaexfont)
+          libjson-glib-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-ipaexfont gettext)
 case "${1:-run}" in
   test) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind) ;;
   office) packages=(libreoffice-calc-nogui) ;;

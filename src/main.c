@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "i18n.h"
 #include "kaigi.h"
 
 typedef struct {
@@ -136,7 +137,7 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
            "printed as FILE: reason; the others were converted); 2 usage error; 3 another\n"
            "run holds DIR.\n\n"
            "Example:\n  kaigi2xlsx -o output input/\n");
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse(ctx, &argc, &argv, error))
     return FALSE;
   if (o->version)
@@ -475,7 +476,7 @@ static int run(const options *o) {
 }
 
 int main(int argc, char **argv) {
-  setlocale(LC_ALL, "");
+  k2x_i18n_init();
   options o = {.timeout = 600, .memory_limit = 4096};
   g_autoptr(GError) error = NULL;
   int status = K2X_EXIT_OK;

@@ -483,9 +483,13 @@ def check_json(ck, wb, docs, profile):
         f = cell(doc["source"]["file"])
         for r in doc["reports"]:
             want_warnings += [[f, r["index"], blank(w["page"]), cell(w["code"]),
-                               cell(w["message"])] for w in r["warnings"]]
-        want_warnings += [[f, None, blank(w["page"]), cell(w["code"]), cell(w["message"])]
+                               cell(w["message_ja"])] for w in r["warnings"]]
+        want_warnings += [[f, None, blank(w["page"]), cell(w["code"]), cell(w["message_ja"])]
                           for w in doc["warnings"]]
+    # Staff read the sheet: every message of the converter's in Japanese, none ASCII alone.
+    for i, row in enumerate(warning_rows, start=2):
+        if isinstance(row[4], str) and row[4].isascii():
+            ck.fail(f"警告: row {i} ({row[3]}) is not in Japanese: {row[4]!r}")
     rows = [row for row in warning_rows if row[3] not in XLSX_CODES]
     ck.equal("警告: data rows", len(rows), len(want_warnings))
     for i, (got, want) in enumerate(zip(rows, want_warnings), start=2):
