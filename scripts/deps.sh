@@ -6,8 +6,10 @@
 # scripts/bench.sh compares with: pdftotext, mutool, pdf2txt, and GNU time)
 set -euo pipefail
 
+# libpoppler-private-dev: poppler's core API, for the paths a page draws (src/extract_rules.cc).
 packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
-          libjson-glib-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev fonts-ipaexfont gettext)
+          libpoppler-private-dev libjson-glib-dev libxlsxwriter-dev libcairo2-dev
+          libpango1.0-dev fonts-ipaexfont gettext)
 case "${1:-run}" in
   test) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind) ;;
   office) packages=(libreoffice-calc-nogui) ;;

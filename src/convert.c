@@ -14,6 +14,11 @@ static void trace_page(FILE *out, const k2x_page *page) {
     fprintf(out, "%3d %6.1f %6.1f %6.1f %6.1f %-12s %s\n", page->number, l->box.x0, l->box.y0,
             l->box.x1, l->box.y1, k2x_role_name(l->role), l->text);
   }
+  for (guint i = 0; i < page->rules->len; i++) {
+    const k2x_rule *r = &g_array_index(page->rules, k2x_rule, i);
+    fprintf(out, "%3d %6.1f %6.1f %6.1f %6.1f %-12s %.2f\n", page->number, r->x0, r->y0, r->x1,
+            r->y1, r->dir == K2X_RULE_HORIZONTAL ? "rule-h" : "rule-v", r->width);
+  }
 }
 
 /* Pages in page order: read here one at a time, or extracted ahead by worker threads, each
@@ -205,6 +210,12 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
                           "page %d has no text layer (scanned?); its content is missing",
                           cur->number);
     k2x_segmenter_add_page(seg, cur);
+    /* The rules, as marks, only for a review: a streaming caller keeps no marks. */
+    for (guint r = 0; !options->on_report && r < cur->rules->len; r++) {
+      const k2x_rule *rule = &g_array_index(cur->rules, k2x_rule, r);
+      k2x_box line = {rule->x0, rule->y0, rule->x1, rule->y1};
+      k2x_doc_add_mark(doc, K2X_ROLE_RULE, cur->number, line, NULL);
+    }
     if (options->trace)
       trace_page(options->trace, cur);
     if (options->on_report)

@@ -5,6 +5,7 @@
 #include <poppler.h>
 #include <string.h>
 
+#include "rules.h"
 #include "text.h"
 
 /* Glyphs further apart than this many font sizes start a new run (column, tab stop). */
@@ -20,6 +21,8 @@ struct k2x_source {
   char *sha256;
   int pages;
   char *password; /* set when it opened only with this password */
+  k2x_page_reader *reader; /* the same bytes in poppler's core API, for text and paths in
+                              one pass; NULL: poppler-glib reads the text, and no rules */
 };
 
 static void line_free(gpointer p) {
@@ -320,6 +323,19 @@ static gboolean looks_like_pdf(const char *data, gsize len) {
   return g_strstr_len(data, (gssize)MIN(len, 1024), "%PDF-") != NULL;
 }
 
+/* A second poppler document over the same bytes, as poppler-glib does not lend its own; NULL
+ * when K2X_NO_RULES is set: then pages have no rules and their text comes from poppler-glib,
+ * as before rules were read, which the benchmark times and a test compares with. */
+static k2x_page_reader *page_reader_open(const k2x_source *src) {
+  if (g_getenv("K2X_NO_RULES"))
+    return NULL;
+  k2x_page_reader *r = k2x_page_reader_new(g_mapped_file_get_contents(src->map),
+                                           g_mapped_file_get_length(src->map), src->password);
+  if (!r)
+    g_debug("poppler's core API does not open what poppler-glib opened; no rules are read");
+  return r;
+}
+
 static k2x_error open_text(k2x_source *src, const char *data, gsize len, const char *encoding,
                            GError **error) {
   g_autofree char *utf8 = NULL;
@@ -393,6 +409,7 @@ k2x_error k2x_source_open(const char *path, const char *password, const char *en
     return locked ? K2X_ERR_ENCRYPTED : K2X_ERR_PDF;
   }
   src->pages = poppler_document_get_n_pages(src->doc);
+  src->reader = page_reader_open(src);
   *out = src;
   return K2X_OK;
 }
@@ -402,6 +419,7 @@ void k2x_source_free(k2x_source *source) {
     return;
   if (source->doc)
     g_object_unref(source->doc);
+  k2x_page_reader_free(source->reader);
   if (source->text)
     g_ptr_array_unref(source->text);
   if (source->map)
@@ -433,6 +451,7 @@ k2x_source *k2x_source_copy(const k2x_source *source, GError **error) {
   copy->sha256 = g_strdup(source->sha256);
   copy->pages = source->pages;
   copy->password = g_strdup(source->password);
+  copy->reader = source->reader ? page_reader_open(copy) : NULL;
   return copy;
 }
 
@@ -448,6 +467,50 @@ const char *k2x_source_kind(const k2x_source *source) {
   return source->text ? "text" : "pdf";
 }
 
+/* poppler-glib's text of a page and a box per character of it, with the font size of the
+ * character's attributes (0 when none): what the page reader gives too. */
+static char *glib_text(PopplerPage *pp, GArray *boxes) {
+  char *text = poppler_page_get_text(pp);
+  PopplerRectangle *rects = NULL;
+  guint n = 0;
+  if (!text || !poppler_page_get_text_layout(pp, &rects, &n))
+    return text;
+  GList *attrs = poppler_page_get_text_attributes(pp);
+  GList *attr = attrs;
+  g_array_set_size(boxes, n);
+  for (guint i = 0; i < n; i++) {
+    while (attr && ((PopplerTextAttributes *)attr->data)->end_index < (int)i)
+      attr = attr->next;
+    const PopplerTextAttributes *a = attr ? attr->data : NULL;
+    const PopplerRectangle *r = &rects[i];
+    g_array_index(boxes, k2x_char_box, i) =
+        (k2x_char_box){r->x1, r->y1, r->x2, r->y2, a && a->start_index <= (int)i ? a->font_size : 0};
+  }
+  poppler_page_free_text_attributes(attrs);
+  g_free(rects);
+  return text;
+}
+
+/* A glyph per printed character of text, whose i-th character has boxes[i] (n of them). */
+static void glyphs_from_text(GArray *glyphs, const char *text, const GArray *boxes) {
+  guint i = 0, kept = 0, n = boxes->len;
+  /* A glyph per box at most: the room is made once. */
+  g_array_set_size(glyphs, n);
+  for (const char *p = text; *p && i < n; p = g_utf8_next_char(p), i++) {
+    gunichar c = g_utf8_get_char(p);
+    if (g_unichar_isspace(c) || !g_unichar_isprint(c))
+      continue;
+    const k2x_char_box *r = &g_array_index(boxes, k2x_char_box, i);
+    k2x_glyph g = {k2x_text_canonical_char(c), (float)MIN(r->x1, r->x2), (float)MIN(r->y1, r->y2),
+                   (float)MAX(r->x1, r->x2), (float)MAX(r->y1, r->y2), 0};
+    g.size = r->size > 0 ? (float)r->size : g.y1 - g.y0;
+    if (g.x1 - g.x0 <= 0 && g.y1 - g.y0 <= 0)
+      continue;
+    g_array_index(glyphs, k2x_glyph, kept++) = g;
+  }
+  g_array_set_size(glyphs, kept);
+}
+
 k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) {
   if (source->text)
     return k2x_page_new_from_text(index + 1, g_ptr_array_index(source->text, index),
@@ -459,40 +522,20 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
     return k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
   poppler_page_get_size(pp, &w, &h);
 
-  /* All three calls share the text page poppler computes once for this PopplerPage. */
-  g_autofree char *text = poppler_page_get_text(pp);
-  PopplerRectangle *rects = NULL;
-  guint n_rects = 0, dropped = 0;
+  /* The page reader's one pass over the content stream gives the text poppler-glib would, and
+   * the rules; without a reader poppler-glib reads the text. */
+  g_autofree char *text = NULL;
+  g_autoptr(GArray) boxes = g_array_new(FALSE, FALSE, sizeof(k2x_char_box));
+  GArray *pieces = source->reader ? g_array_new(FALSE, FALSE, sizeof(k2x_rule)) : NULL;
+  if (!source->reader ||
+      !k2x_page_reader_read(source->reader, index, w, h, &text, boxes, pieces))
+    text = glib_text(pp, boxes);
+  guint dropped = 0;
   glong chars = text ? g_utf8_strlen(text, -1) : 0;
-  if (max_glyphs > 0 && chars > (glong)max_glyphs) {
+  if (max_glyphs > 0 && chars > (glong)max_glyphs)
     dropped = (guint)chars;
-  } else if (text && poppler_page_get_text_layout(pp, &rects, &n_rects)) {
-    GList *attrs = poppler_page_get_text_attributes(pp);
-    GList *attr = attrs;
-    guint i = 0, kept = 0;
-    /* A glyph per rectangle at most: the room is made once. */
-    g_array_set_size(glyphs, n_rects);
-    for (const char *p = text; *p && i < n_rects; p = g_utf8_next_char(p), i++) {
-      gunichar c = g_utf8_get_char(p);
-      if (g_unichar_isspace(c) || !g_unichar_isprint(c))
-        continue;
-      while (attr && ((PopplerTextAttributes *)attr->data)->end_index < (int)i)
-        attr = attr->next;
-      const PopplerRectangle *r = &rects[i];
-      k2x_glyph g = {k2x_text_canonical_char(c), (float)MIN(r->x1, r->x2),
-                     (float)MIN(r->y1, r->y2), (float)MAX(r->x1, r->x2),
-                     (float)MAX(r->y1, r->y2), 0};
-      const PopplerTextAttributes *a = attr ? attr->data : NULL;
-      g.size = a && a->start_index <= (int)i && a->font_size > 0 ? (float)a->font_size
-                                                                 : g.y1 - g.y0;
-      if (g.x1 - g.x0 <= 0 && g.y1 - g.y0 <= 0)
-        continue;
-      g_array_index(glyphs, k2x_glyph, kept++) = g;
-    }
-    g_array_set_size(glyphs, kept);
-    poppler_page_free_text_attributes(attrs);
-    g_free(rects);
-  }
+  else if (text)
+    glyphs_from_text(glyphs, text, boxes);
   gboolean scanned = FALSE;
   if (glyphs->len == 0 && dropped == 0) {
     GList *images = poppler_page_get_image_mapping(pp);
@@ -503,5 +546,10 @@ k2x_page *k2x_source_read_page(k2x_source *source, int index, guint max_glyphs) 
   k2x_page *page = k2x_page_new_from_glyphs(index + 1, w, h, glyphs);
   page->has_images = scanned;
   page->dropped = dropped;
+  /* A page skipped for its size is not read any further. */
+  if (pieces && !dropped)
+    k2x_page_set_rules(page, pieces);
+  else if (pieces)
+    g_array_unref(pieces);
   return page;
 }

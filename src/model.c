@@ -237,7 +237,7 @@ const char *k2x_region_source_name(k2x_region_source source) {
 const char *k2x_role_name(k2x_role role) {
   static const char *const names[] = {"none",    "title", "label", "page_number",
                                       "repeated", "heading", "table_header", "cell",
-                                      "item",     "unassigned"};
+                                      "item",     "unassigned", "rule"};
   _Static_assert(G_N_ELEMENTS(names) == K2X_ROLE_COUNT, "one name per role");
   return (unsigned)role < K2X_ROLE_COUNT ? names[role] : "?";
 }

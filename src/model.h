@@ -88,6 +88,7 @@ typedef enum {
   K2X_ROLE_CELL,        /* part of a table cell */
   K2X_ROLE_ITEM,        /* part of a list item or paragraph */
   K2X_ROLE_UNASSIGNED,  /* no rule claimed it: reported as text_unassigned */
+  K2X_ROLE_RULE,        /* no text: a ruling line the page draws, kept as a mark for a review */
   K2X_ROLE_COUNT
 } k2x_role;
 

@@ -34,6 +34,7 @@ typedef struct {
 #define INK {0.0, 0.0, 0.0}
 #define COLUMN_1 {0.2, 0.75, 0.2}
 #define COLUMN_2 {1.0, 0.8, 0.0}
+#define CYAN {0.0, 0.7, 0.95}
 
 static const rgb blue = BLUE, teal = TEAL, orange = ORANGE, dark_red = DARK_RED;
 /* Cells are shaded by column, so that a cell taken into the wrong column shows. */
@@ -53,24 +54,29 @@ static const mark_style mark_styles[K2X_ROLE_COUNT] = {
     [K2X_ROLE_REPEATED] = {K2X_DRAWN_FURNITURE, GREY, "繰り返し"},
     [K2X_ROLE_TABLE_HEADER] = {K2X_DRAWN_TABLE_HEADER, PURPLE, "表の見出し"},
     [K2X_ROLE_UNASSIGNED] = {K2X_DRAWN_UNASSIGNED, RED, "未割当"},
+    [K2X_ROLE_RULE] = {K2X_DRAWN_RULE, CYAN, "罫線"},
 };
+
+/* How a legend entry shows its colour: as the page shows it. */
+typedef enum { SWATCH_SHADED, SWATCH_OUTLINE, SWATCH_LINE } swatch;
 
 typedef struct {
   rgb colour;
-  gboolean outline;
+  swatch swatch;
   const char *text;
 } legend_entry;
 
 static const legend_entry legend[] = {
-    {GREY, FALSE, "タイトル・ラベル・ページ番号・繰り返し"},
-    {BLUE, FALSE, "節の見出し（§節番号）"},
-    {PURPLE, FALSE, "表の見出し行"},
-    {TEAL, TRUE, "表の行（R行番号、続き＝前ページから）"},
-    {COLUMN_1, FALSE, "セル 1列目（列ごとに色が変わる）"},
-    {COLUMN_2, FALSE, "セル 2列目"},
-    {ORANGE, FALSE, "項目（I節番号.項目番号）"},
-    {RED, FALSE, "どこにも属さない文字（未割当）"},
-    {DARK_RED, TRUE, "警告（線の先が該当箇所）"},
+    {GREY, SWATCH_SHADED, "タイトル・ラベル・ページ番号・繰り返し"},
+    {BLUE, SWATCH_SHADED, "節の見出し（§節番号）"},
+    {PURPLE, SWATCH_SHADED, "表の見出し行"},
+    {TEAL, SWATCH_OUTLINE, "表の行（R行番号、続き＝前ページから）"},
+    {COLUMN_1, SWATCH_SHADED, "セル 1列目（列ごとに色が変わる）"},
+    {COLUMN_2, SWATCH_SHADED, "セル 2列目"},
+    {ORANGE, SWATCH_SHADED, "項目（I節番号.項目番号）"},
+    {RED, SWATCH_SHADED, "どこにも属さない文字（未割当）"},
+    {CYAN, SWATCH_LINE, "罫線（PDF が描く線）"},
+    {DARK_RED, SWATCH_OUTLINE, "警告（線の先が該当箇所）"},
 };
 
 typedef struct {
@@ -297,14 +303,27 @@ static const mark_style *mark_style_on(const k2x_mark *m, int page) {
   return ms && ms->caption && m->span.page == page ? ms : NULL;
 }
 
+/* A thin line over the page's own, so that a rule the converter missed shows black. */
+static void draw_rule(const canvas *cv, k2x_box line, rgb c) {
+  cairo_move_to(cv->cr, line.x0, line.y0);
+  cairo_line_to(cv->cr, line.x1, line.y1);
+  cairo_set_source_rgba(cv->cr, c.r, c.g, c.b, 0.9);
+  cairo_set_line_width(cv->cr, 0.8);
+  cairo_stroke(cv->cr);
+}
+
 static void draw_marks(const canvas *cv, const k2x_doc *doc) {
   for (guint i = 0; i < doc->marks->len; i++) {
     const k2x_mark *m = g_ptr_array_index(doc->marks, i);
     const mark_style *ms = mark_style_on(m, cv->page);
     if (!ms || k2x_box_is_empty(m->span.box))
       continue;
-    draw_box(cv, m->span.box, ms->colour, FILL_ALPHA, FALSE);
-    draw_caption(cv, m->span.box, ms->colour, ms->caption);
+    if (m->role == K2X_ROLE_RULE) {
+      draw_rule(cv, m->span.box, ms->colour);
+    } else {
+      draw_box(cv, m->span.box, ms->colour, FILL_ALPHA, FALSE);
+      draw_caption(cv, m->span.box, ms->colour, ms->caption);
+    }
     record(cv, (k2x_drawn){ms->kind, 0, 0, 0, (int)i + 1, 0, m->span.box});
   }
 }
@@ -453,8 +472,12 @@ static double draw_legend(const canvas *cv) {
   for (guint i = 0; i < G_N_ELEMENTS(legend); i++) {
     const legend_entry *e = &legend[i];
     double y = top + pitch * (i + 1);
-    k2x_box swatch = {x, y + 1.5, x + 12, y + 9.5};
-    draw_box(cv, swatch, e->colour, e->outline ? 0 : 0.35, e->outline);
+    k2x_box box = {x, y + 1.5, x + 12, y + 9.5};
+    if (e->swatch == SWATCH_LINE)
+      draw_rule(cv, (k2x_box){x, y + 5.5, x + 12, y + 5.5}, e->colour);
+    else
+      draw_box(cv, box, e->colour, e->swatch == SWATCH_SHADED ? 0.35 : 0,
+               e->swatch == SWATCH_OUTLINE);
     draw_text(cv, x + 16, y, &caption_style, e->text);
   }
   return top;

@@ -166,6 +166,7 @@ typedef enum {
   K2X_DRAWN_UNASSIGNED,   /* a line no rule claimed (red) */
   K2X_DRAWN_WARNING,      /* a warning, written in the margin of its page */
   K2X_DRAWN_NOTE,         /* the no_text_layer note over an image-only page */
+  K2X_DRAWN_RULE,         /* a ruling line the page draws (cyan), its box the line itself */
   K2X_DRAWN_COUNT
 } k2x_drawn_kind;
 

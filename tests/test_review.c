@@ -68,7 +68,21 @@ typedef struct {
   JsonParser *json;
   char *review;
   GArray *drawn; /* k2x_drawn */
+  guint rules;   /* the rules of the source's pages, read here */
 } reviewed;
+
+/* The rules of every page of pdf, as extraction reads them. */
+static guint count_rules(const char *pdf) {
+  g_autoptr(k2x_source) src = NULL;
+  g_autoptr(GError) error = NULL;
+  assert_int_equal(k2x_source_open(pdf, NULL, NULL, &src, &error), K2X_OK);
+  guint n = 0;
+  for (int i = 0; i < k2x_source_page_count(src); i++) {
+    g_autoptr(k2x_page) page = k2x_source_read_page(src, i, 0);
+    n += page->rules->len;
+  }
+  return n;
+}
 
 static reviewed review_fixture(const fixture *f, const char *name) {
   reviewed rv = {0};
@@ -87,6 +101,7 @@ static reviewed review_fixture(const fixture *f, const char *name) {
   rv.drawn = g_array_new(FALSE, FALSE, sizeof(k2x_drawn));
   if (k2x_write_review(rv.doc, pdf, NULL, rv.review, rv.drawn, &error) != K2X_OK)
     fail_msg("%s: %s", rv.review, error->message);
+  rv.rules = count_rules(pdf);
   return rv;
 }
 
@@ -215,6 +230,13 @@ static void assert_review_matches_json(const reviewed *rv) {
   assert_int_equal(drawn_count(rv->drawn, K2X_DRAWN_ITEM), n.items);
   assert_true(drawn_count(rv->drawn, K2X_DRAWN_TABLE_HEADER) > 0);
   assert_int_equal(drawn_count(rv->drawn, K2X_DRAWN_WARNING), k2x_doc_warning_count(rv->doc));
+  /* Every rule of every page, once, as a line: no box has both a width and a height. */
+  assert_int_equal(drawn_count(rv->drawn, K2X_DRAWN_RULE), rv->rules);
+  for (guint i = 0; i < rv->drawn->len; i++) {
+    const k2x_drawn *d = &g_array_index(rv->drawn, k2x_drawn, i);
+    if (d->kind == K2X_DRAWN_RULE)
+      assert_true(d->box.x0 == d->box.x1 || d->box.y0 == d->box.y1);
+  }
   assert_summary_matches_json(rv);
 }
 
@@ -223,6 +245,8 @@ static void test_review_clean_fixture(void **state) {
   assert_review_matches_json(&rv);
   assert_int_equal(drawn_count(rv.drawn, K2X_DRAWN_UNASSIGNED), 0);
   assert_true(drawn_count(rv.drawn, K2X_DRAWN_FURNITURE) > 0);
+  /* The fixture's table is ruled: its rules are drawn. */
+  assert_true(rv.rules > 0);
   /* A source page keeps its size, with the margin on its right. */
   PopplerDocument *pd = open_pdf(rv.review);
   PopplerPage *pp = poppler_document_get_page(pd, 1);
