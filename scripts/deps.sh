@@ -11,7 +11,8 @@ set -euo pipefail
 # libtesseract-dev (with libleptonica-dev) and tesseract-ocr-jpn: OCR of scanned pages (src/ocr.c).
 packages=(build-essential cmake pkg-config libglib2.0-dev libpoppler-glib-dev
           libpoppler-private-dev libjson-glib-dev libxlsxwriter-dev libcairo2-dev
-          libpango1.0-dev fonts-ipaexfont libtesseract-dev libleptonica-dev tesseract-ocr-jpn)
+          libpango1.0-dev fonts-ipaexfont libtesseract-dev libleptonica-dev tesseract-ocr-jpn
+          gettext)
 case "${1:-run}" in
   test) packages+=(libcmocka-dev poppler-utils python3 python3-openpyxl valgrind) ;;
   office) packages=(libreoffice-calc-nogui) ;;

@@ -178,23 +178,6 @@ static void set_text_area(k2x_page *page, const k2x_page *prev) {
   page->text_right = right;
 }
 
-static gboolean is_label_position(const k2x_page *page, guint i) {
-  /* Text without layout keeps no position: a line that is a whole label is one. */
-  if (page->flow_only)
-    return TRUE;
-  const k2x_line *l = g_ptr_array_index(page->lines, i);
-  double width = page->text_right - page->text_left;
-  gboolean right_aligned = l->box.x1 >= page->text_right - 2 * l->size &&
-                           l->box.x0 >= page->text_left + RIGHT_ALIGNED * width;
-  if (right_aligned)
-    return TRUE;
-  /* Some producers print the label flush left, right under the title. */
-  if (i == 0)
-    return FALSE;
-  const k2x_line *above = g_ptr_array_index(page->lines, i - 1);
-  return above->role == K2X_ROLE_TITLE && l->box.y0 - above->box.y1 < 3 * l->size;
-}
-
 /* Headings and table headers repeat at the same place on every report's first page; they are
  * structure, not furniture. */
 static gboolean is_structure(const k2x_profile *profile, const k2x_line *l) {
@@ -235,6 +218,36 @@ static void correct_headings(k2x_page *page, const k2x_profile *profile) {
   }
 }
 
+static gboolean only_furniture_above(const k2x_page *page, guint i) {
+  for (guint k = 0; k < i; k++) {
+    k2x_role r = ((const k2x_line *)g_ptr_array_index(page->lines, k))->role;
+    if (r != K2X_ROLE_TITLE && r != K2X_ROLE_PAGE_NUMBER && r != K2X_ROLE_REPEATED)
+      return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean is_label_position(const k2x_page *page, guint i, const k2x_profile *profile) {
+  /* Text without layout keeps no position: a line that is a whole label is one. */
+  if (page->flow_only)
+    return TRUE;
+  const k2x_line *l = g_ptr_array_index(page->lines, i);
+  double width = page->text_right - page->text_left;
+  gboolean right_aligned = l->box.x1 >= page->text_right - 2 * l->size &&
+                           l->box.x0 >= page->text_left + RIGHT_ALIGNED * width;
+  if (right_aligned)
+    return TRUE;
+  /* Some producers print the label flush left, right under the title; or, when the title
+   * runs in the page's foot, first on the page, right before the report's first heading. */
+  if (i > 0) {
+    const k2x_line *above = g_ptr_array_index(page->lines, i - 1);
+    if (above->role == K2X_ROLE_TITLE && l->box.y0 - above->box.y1 < 3 * l->size)
+      return TRUE;
+  }
+  return i + 1 < page->lines->len && only_furniture_above(page, i) &&
+         is_structure(profile, g_ptr_array_index(page->lines, i + 1));
+}
+
 void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
                     const k2x_profile *profile, const k2x_regions *regions) {
   GPtrArray *lines = page->lines;
@@ -265,7 +278,7 @@ void k2x_clean_page(k2x_page *page, const k2x_page *prev, const k2x_page *next,
     k2x_line *l = g_ptr_array_index(lines, i);
     if (l->role != K2X_ROLE_NONE)
       continue;
-    if (is_label_position(page, i) &&
+    if (is_label_position(page, i, profile) &&
         (k2x_region_is_label(regions, l->text) || (page->ocr && correct_label(l, regions))) &&
         !is_structure(profile, l)) {
       l->role = K2X_ROLE_LABEL;

@@ -1,17 +1,19 @@
-/* error: messages for k2x_error. */
+/* error: messages for k2x_error, in the language of the locale. */
 #include "error.h"
 
+#include "i18n.h"
+
 static const char *const messages[] = {
-    "no error",
-    "cannot read file",
-    "not a PDF that can be opened (damaged or another format)",
-    "password required (missing or wrong; see --password)",
-    "no text layer on any page (scanned PDF?)",
-    "no report sections found (wrong profile?)",
-    "invalid profile",
-    "invalid data file",
-    "cannot write output",
-    "cannot decode text encoding",
+    N_("no error"),
+    N_("cannot read file"),
+    N_("not a PDF that can be opened (damaged or another format)"),
+    N_("password required (missing or wrong; see --password)"),
+    N_("no text layer on any page (scanned PDF?)"),
+    N_("no report sections found (wrong profile?)"),
+    N_("invalid profile"),
+    N_("invalid data file"),
+    N_("cannot write output"),
+    N_("cannot decode text encoding"),
 };
 
 _Static_assert(sizeof messages / sizeof messages[0] == K2X_ERR_COUNT,
@@ -21,6 +23,6 @@ G_DEFINE_QUARK(k2x-error-quark, k2x_error)
 
 const char *k2x_strerror(k2x_error err) {
   if ((unsigned)err >= K2X_ERR_COUNT)
-    return "unknown error";
-  return messages[err];
+    return _("unknown error");
+  return _(messages[err]);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "i18n.h"
 #include "kaigi.h"
 
 typedef struct {
@@ -27,7 +28,7 @@ typedef struct {
   gboolean review;   /* --review: the review besides the other formats */
   unsigned format_set; /* k2x_format */
   char *csv_encoding;
-  gboolean csv_replace;
+  gboolean csv_strict, csv_replace; /* --csv-replace: the default now, kept for old scripts */
   k2x_csv_options csv_options;
   char *ocr_mode; /* auto, always, never */
   k2x_ocr_options ocr;
@@ -42,10 +43,11 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
        "Comma-separated formats to write: xlsx, json, csv, review (default: xlsx,json)", "LIST"},
       {"csv-encoding", 0, 0, G_OPTION_ARG_STRING, &o->csv_encoding,
        "Encoding of CSV files: utf-8-bom (default; Excel reads it) or cp932", "NAME"},
-      {"csv-replace", 0, 0, G_OPTION_ARG_NONE, &o->csv_replace,
-       "In cp932, write 〓 for a character CP932 cannot hold (with a warning) instead of "
-       "failing the input",
+      {"csv-strict", 0, 0, G_OPTION_ARG_NONE, &o->csv_strict,
+       "In cp932, fail the input on a character CP932 cannot hold, instead of writing a "
+       "look-alike (↳ as →) or 〓 with a warning",
        NULL},
+      {"csv-replace", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o->csv_replace, NULL, NULL},
       {"review", 0, 0, G_OPTION_ARG_NONE, &o->review,
        "Also write NAME.review.pdf: every page with the structure found drawn over it", NULL},
       {"profile", 0, 0, G_OPTION_ARG_FILENAME, &o->profile_path,
@@ -125,7 +127,7 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
            "run holds DIR; 128+N stopped by signal N (SIGTERM, SIGINT, SIGHUP), after\n"
            "removing what was half written and printing the summary.\n\n"
            "Example:\n  kaigi2xlsx -o output input/\n");
-  g_option_context_add_main_entries(ctx, entries, NULL);
+  g_option_context_add_main_entries(ctx, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse(ctx, &argc, &argv, error))
     return FALSE;
   if (o->version)
@@ -138,7 +140,7 @@ static gboolean parse_args(int argc, char **argv, options *o, GError **error) {
     return FALSE;
   if (o->review)
     o->format_set |= K2X_FORMAT_REVIEW;
-  o->csv_options.replace = o->csv_replace;
+  o->csv_options.strict = o->csv_strict;
   if (o->csv_encoding &&
       !k2x_csv_encoding_from_name(o->csv_encoding, &o->csv_options.encoding)) {
     g_set_error(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
@@ -233,7 +235,7 @@ static int run(const options *o) {
 }
 
 int main(int argc, char **argv) {
-  setlocale(LC_ALL, "");
+  k2x_i18n_init();
   options o = {.timeout = 600, .memory_limit = 4096};
   g_autoptr(GError) error = NULL;
   int status = K2X_EXIT_OK;

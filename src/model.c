@@ -1,6 +1,8 @@
 /* model: construction and destruction of the document model. */
 #include "model.h"
 
+#include "i18n.h"
+
 #include <stdarg.h>
 
 static void warning_free(gpointer p) {
@@ -9,6 +11,7 @@ static void warning_free(gpointer p) {
     return;
   g_free(w->code);
   g_free(w->message);
+  g_free(w->message_ja);
   g_free(w);
 }
 
@@ -161,7 +164,11 @@ static k2x_warning *warning_new(const char *code, int page, const char *format, 
   k2x_warning *w = g_new0(k2x_warning, 1);
   w->code = g_strdup(code);
   w->page = page;
+  va_list again;
+  va_copy(again, ap);
   w->message = g_strdup_vprintf(format, ap);
+  w->message_ja = g_strdup_vprintf(k2x_i18n_ja(format), again);
+  va_end(again);
   return w;
 }
 

@@ -31,7 +31,8 @@ typedef struct {
 typedef struct {
   char *code;    /* "region_inferred", "text_unassigned", ... */
   int page;      /* 0 when it concerns no page */
-  char *message; /* Japanese or English sentence for staff */
+  char *message;    /* English sentence, for tools (the JSON) and the command line */
+  char *message_ja; /* the same in Japanese, for staff (the workbook and the review) */
   k2x_box box;   /* all zero when it concerns no place */
 } k2x_warning;
 
@@ -136,6 +137,7 @@ k2x_section *k2x_report_add_section(k2x_report *report, int number, const char *
 k2x_row *k2x_section_add_row(k2x_section *section, guint columns);
 k2x_item *k2x_section_add_item(k2x_section *section, const char *marker, const char *text,
                                int page);
+/* A warning's format is its English message and the msgid of its Japanese one (po/ja.po). */
 k2x_warning *k2x_report_add_warning(k2x_report *report, const char *code, int page,
                                     const char *format, ...) G_GNUC_PRINTF(4, 5);
 k2x_warning *k2x_doc_add_warning(k2x_doc *doc, const char *code, int page,

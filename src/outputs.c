@@ -55,7 +55,7 @@ char *k2x_outputs_settings(const k2x_outputs_options *o) {
   g_autofree char *csv =
       o->formats & K2X_FORMAT_CSV
           ? g_strdup_printf(" csv=%s%s", o->csv.encoding == K2X_CSV_CP932 ? "cp932" : "utf-8-bom",
-                            o->csv.replace ? ",replace" : "")
+                            o->csv.strict ? ",strict" : "")
           : g_strdup("");
   /* Only settings given change the string, so that outputs made before OCR stay current. */
   g_autofree char *ocr =

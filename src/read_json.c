@@ -37,13 +37,18 @@ static void read_warnings(JsonObject *o, k2x_doc *doc, k2x_report *r) {
   for (guint i = 0; ws && i < json_array_get_length(ws); i++) {
     JsonObject *w = object_at(ws, i);
     const char *code = string_member(w, "code"), *msg = string_member(w, "message");
+    const char *ja = string_member(w, "message_ja");
     int page = int_member(w, "page");
     if (!code)
       continue;
-    if (r)
-      k2x_report_add_warning(r, code, page, "%s", msg ? msg : "");
-    else
-      k2x_doc_add_warning(doc, code, page, "%s", msg ? msg : "");
+    /* The message as it was written, not a msgid of ours (so no literal for xgettext). */
+    static const char verbatim[] = "%s";
+    k2x_warning *added = r ? k2x_report_add_warning(r, code, page, verbatim, msg ? msg : "")
+                           : k2x_doc_add_warning(doc, code, page, verbatim, msg ? msg : "");
+    if (ja) { /* older outputs have only the English */
+      g_free(added->message_ja);
+      added->message_ja = g_strdup(ja);
+    }
   }
 }
 

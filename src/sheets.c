@@ -128,7 +128,7 @@ static void fit_warnings(k2x_sheets *sh, GPtrArray *notices, const GPtrArray *wa
   for (guint i = 0; i < warnings->len; i++) {
     const k2x_warning *w = g_ptr_array_index(warnings, i);
     fit(sh, notices, w->page, w->code, "警告%u のコード", i + 1);
-    fit(sh, notices, w->page, w->message, "警告%u (%s) の内容", i + 1, w->code);
+    fit(sh, notices, w->page, w->message_ja, "警告%u (%s) の内容", i + 1, w->code);
   }
 }
 
@@ -475,7 +475,7 @@ static void fill_warnings(k2x_sheets *sh, const k2x_report *report, const GPtrAr
                           const GPtrArray *notices) {
   for (guint i = 0; i < warnings->len; i++) {
     const k2x_warning *w = g_ptr_array_index(warnings, i);
-    fill_warning_row(sh, report, w->page, w->code, w->message);
+    fill_warning_row(sh, report, w->page, w->code, w->message_ja);
   }
   for (guint i = 0; i < notices->len; i++) {
     const notice *n = g_ptr_array_index(notices, i);

@@ -19,11 +19,36 @@
 /* What Windows refuses in a file name that a sheet name may hold. */
 #define FILE_NAME_FORBIDDEN "<>\"|/\\:*?"
 
+/* Characters CP932 lacks that have a well-known look-alike it holds: staff read the CSV, so
+ * an arrow stays an arrow. Anything else becomes REPLACEMENT. Both are listed in the warning. */
+static const struct {
+  gunichar c;
+  const char *standin;
+} STANDINS[] = {
+    {0x21B3, "→"}, /* ↳ downwards arrow with tip rightwards: a sub-point */
+    {0x21B1, "→"}, /* ↱ */
+    {0x2937, "→"}, /* ⤷ */
+    {0x2022, "・"}, /* • bullet */
+    {0x2023, "・"}, /* ‣ */
+    {0x2013, "－"}, /* – en dash */
+    {0x00A6, "￤"}, /* ¦ broken bar */
+    {0x20BB7, "吉"}, /* 𠮷 the "tsuchi-yoshi" form of 吉 */
+    {0x20B9F, "叱"}, /* 𠮟 */
+};
+
+/* A character written as a stand-in, for the warning. */
+typedef struct {
+  const char *sheet;
+  guint row;
+  gunichar c;
+  const char *standin;
+} standin_use;
+
 /* How text is encoded, shared by the files of one writer. */
 typedef struct {
   GIConv cd;         /* UTF-8 → CP932; (GIConv)-1 writes UTF-8 as it is */
-  gboolean replace;  /* write REPLACEMENT for what CP932 cannot hold, else fail */
-  char *replacement; /* REPLACEMENT in CP932 */
+  gboolean strict;   /* fail on what CP932 cannot hold, instead of writing a stand-in */
+  GArray *uses;      /* standin_use, in the order written */
   GString *field;    /* the field being made, UTF-8 */
   GString *out;      /* the record being made, encoded */
 } encoder;
@@ -37,8 +62,6 @@ typedef struct {
   const k2x_sheet *sheet;
   gboolean started;   /* its header is written */
   guint row, col;     /* the field: row 1 is the header, col is 0-based */
-  guint replaced;     /* characters replaced in this file */
-  char *first;        /* where the first of them was, for the warning */
 } csv_file;
 
 struct k2x_csv_writer {
@@ -71,8 +94,15 @@ static char *where(const csv_file *f, gunichar c) {
                          f->row, f->col + 1, column, c, utf8);
 }
 
-/* Appends text to the file in its encoding. A character CP932 cannot hold fails the file or,
- * with replace, is written as REPLACEMENT and counted. */
+static const char *standin(gunichar c) {
+  for (guint i = 0; i < G_N_ELEMENTS(STANDINS); i++)
+    if (STANDINS[i].c == c)
+      return STANDINS[i].standin;
+  return REPLACEMENT;
+}
+
+/* Appends text to the file in its encoding. A character CP932 cannot hold is written as its
+ * stand-in and noted, or with strict fails the file. */
 static gboolean append_encoded(csv_file *f, const char *text, gsize len, GError **error) {
   if (f->enc->cd == (GIConv)-1) {
     g_string_append_len(f->enc->out, text, (gssize)len);
@@ -102,17 +132,21 @@ static gboolean append_encoded(csv_file *f, const char *text, gsize len, GError 
         g_string_append_len(f->enc->out, done, (gssize)written);
     }
     gunichar c = g_utf8_get_char(text + read);
-    if (!f->enc->replace) {
+    if (f->enc->strict) {
       g_autofree char *at = where(f, c);
       g_set_error(error, K2X_ERROR, K2X_ERR_WRITE,
-                  "cannot write %s: %s: CP932 has no such character (--csv-replace writes "
-                  REPLACEMENT " instead)",
+                  "cannot write %s: %s: CP932 has no such character (without --csv-strict "
+                  "a stand-in is written instead)",
                   f->path, at);
       return FALSE;
     }
-    if (f->replaced++ == 0)
-      f->first = where(f, c);
-    g_string_append(f->enc->out, f->enc->replacement);
+    standin_use use = {f->sheet->name, f->row, c, standin(c)};
+    g_array_append_val(f->enc->uses, use);
+    /* Every stand-in is in CP932, so this cannot fail. */
+    g_autofree char *encoded =
+        g_convert_with_iconv(use.standin, -1, f->enc->cd, NULL, &written, NULL);
+    if (encoded)
+      g_string_append_len(f->enc->out, encoded, (gssize)written);
     gsize skip = read + (gsize)(g_utf8_next_char(text + read) - (text + read));
     text += skip;
     len -= skip;
@@ -233,7 +267,6 @@ static void csv_file_free(gpointer p) {
     g_remove(f->tmp);
   g_free(f->tmp);
   g_free(f->path);
-  g_free(f->first);
   g_free(f);
 }
 
@@ -286,7 +319,7 @@ void k2x_csv_writer_abort(k2x_csv_writer *w) {
   g_ptr_array_unref(w->files); /* removes what is not renamed */
   if (w->enc.cd != (GIConv)-1)
     g_iconv_close(w->enc.cd);
-  g_free(w->enc.replacement);
+  g_array_unref(w->enc.uses);
   g_string_free(w->enc.field, TRUE);
   g_string_free(w->enc.out, TRUE);
   k2x_sheets_free(w->sheets);
@@ -304,8 +337,9 @@ k2x_csv_writer *k2x_csv_writer_open(const char *dir, const char *stem,
   k2x_csv_writer *w = g_new0(k2x_csv_writer, 1);
   w->dir = g_strdup(dir);
   w->stem = g_strdup(stem);
-  w->enc = (encoder){.cd = (GIConv)-1, .replace = opt.replace, .field = g_string_new(NULL),
-                     .out = g_string_new(NULL)};
+  w->enc = (encoder){.cd = (GIConv)-1, .strict = opt.strict,
+                     .uses = g_array_new(FALSE, FALSE, sizeof(standin_use)),
+                     .field = g_string_new(NULL), .out = g_string_new(NULL)};
   w->bom = opt.encoding == K2X_CSV_UTF8_BOM;
   w->sheets = k2x_sheets_new(profile, opt.sheet_rows);
   w->files = g_ptr_array_new_with_free_func(csv_file_free);
@@ -318,7 +352,6 @@ k2x_csv_writer *k2x_csv_writer_open(const char *dir, const char *stem,
       k2x_csv_writer_abort(w);
       return NULL;
     }
-    w->enc.replacement = g_convert_with_iconv(REPLACEMENT, -1, w->enc.cd, NULL, NULL, NULL);
   }
   if (!write_batch(w)) { /* the files and the headers known from the start */
     failed(w, error);
@@ -343,6 +376,26 @@ k2x_error k2x_csv_writer_end_doc(k2x_csv_writer *w, const k2x_doc *doc, GError *
     write_batch(w);
   }
   return w->failure ? failed(w, error) : K2X_OK;
+}
+
+/* Where stand-ins were written, for the one warning of the writer: "3 characters …: 成果
+ * row 4 「↳」→「→」, …". The first few places are named; a long list would bury the line. */
+#define STANDINS_NAMED 10
+
+static char *standins_message(const GArray *uses) {
+  g_autoptr(GString) s = g_string_new(NULL);
+  g_string_printf(s, "%u characters that CP932 cannot hold were written as stand-ins in the "
+                  "CSV files (the workbook and JSON have them as printed): ", uses->len);
+  for (guint i = 0; i < MIN(uses->len, STANDINS_NAMED); i++) {
+    const standin_use *u = &g_array_index(uses, standin_use, i);
+    char utf8[8];
+    utf8[g_unichar_to_utf8(u->c, utf8)] = '\0';
+    g_string_append_printf(s, "%ssheet %s row %u U+%04X 「%s」→「%s」", i ? ", " : "", u->sheet,
+                           u->row, u->c, utf8, u->standin);
+  }
+  if (uses->len > STANDINS_NAMED)
+    g_string_append_printf(s, ", and %u more", uses->len - STANDINS_NAMED);
+  return g_string_free(g_steal_pointer(&s), FALSE);
 }
 
 k2x_error k2x_csv_writer_close(k2x_csv_writer *w, GPtrArray *written, GPtrArray *warnings,
@@ -374,15 +427,10 @@ k2x_error k2x_csv_writer_close(k2x_csv_writer *w, GPtrArray *written, GPtrArray 
     k2x_csv_writer_abort(w);
     return err;
   }
-  for (guint i = 0; i < w->files->len; i++) {
-    const csv_file *f = g_ptr_array_index(w->files, i);
-    if (written)
-      g_ptr_array_add(written, g_strdup(f->path));
-    if (warnings && f->replaced > 0)
-      g_ptr_array_add(warnings, g_strdup_printf("%s: %u characters CP932 cannot hold were "
-                                                "written as " REPLACEMENT ", the first at %s",
-                                                f->path, f->replaced, f->first));
-  }
+  for (guint i = 0; written && i < w->files->len; i++)
+    g_ptr_array_add(written, g_strdup(((const csv_file *)g_ptr_array_index(w->files, i))->path));
+  if (warnings && w->enc.uses->len > 0)
+    g_ptr_array_add(warnings, standins_message(w->enc.uses));
   k2x_csv_writer_abort(w);
   return K2X_OK;
 }

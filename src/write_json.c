@@ -38,6 +38,8 @@ static void add_warning_array(JsonBuilder *b, const GPtrArray *warnings) {
     json_builder_add_int_value(b, w->page);
     json_builder_set_member_name(b, "message");
     json_builder_add_string_value(b, w->message);
+    json_builder_set_member_name(b, "message_ja");
+    json_builder_add_string_value(b, w->message_ja);
     json_builder_end_object(b);
   }
   json_builder_end_array(b);

@@ -244,7 +244,7 @@ static void summary_row(cursor *cu, const char *const cells[8]) {
 static void summary_warnings(cursor *cu, const GPtrArray *warnings) {
   for (guint i = 0; i < warnings->len; i++) {
     const k2x_warning *w = g_ptr_array_index(warnings, i);
-    g_autofree char *line = g_strdup_printf("%s（p.%d）%s", w->code, w->page, w->message);
+    g_autofree char *line = g_strdup_printf("%s（p.%d）%s", w->code, w->page, w->message_ja);
     style st = summary_style;
     st.width -= 20;
     st.colour = dark_red;
@@ -454,7 +454,7 @@ static void draw_warnings(canvas *cv, const k2x_doc *doc, double bottom) {
     /* Near the foot of the page the text may stand above its place rather than be cut. */
     if (placed && !cu.skipped)
       cu.y = MAX(cu.y, MIN(w->box.y0, bottom - 4 * LINE));
-    g_autofree char *text = g_strdup_printf("%s: %s", w->code, w->message);
+    g_autofree char *text = g_strdup_printf("%s: %s", w->code, w->message_ja);
     k2x_box b = cursor_write(&cu, x, &warning_style, text);
     if (placed && !k2x_box_is_empty(b))
       draw_leader(cv, b, w->box);
@@ -626,7 +626,7 @@ static void write_text_page(canvas *cv, const k2x_doc *doc) {
   st.colour = dark_red;
   for (guint i = 0; i < warnings->len; i++) {
     const page_warning *pw = &g_array_index(warnings, page_warning, i);
-    g_autofree char *text = g_strdup_printf("警告 %s: %s", pw->w->code, pw->w->message);
+    g_autofree char *text = g_strdup_printf("警告 %s: %s", pw->w->code, pw->w->message_ja);
     k2x_box b = cursor_write(&cu, EDGE, &st, text);
     record(cv, (k2x_drawn){K2X_DRAWN_WARNING, 0, pw->report, 0, pw->index, 0, b});
   }

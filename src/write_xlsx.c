@@ -21,6 +21,20 @@
 
 #define HEADER_FILL 0xDDEBF7
 
+/* Rows as tall as their wrapped text: readers do not all fit a row to its text (LibreOffice
+ * keeps the default height, and wrapped lines print over each other). A line at the height
+ * of the workbook's font (Calibri 11pt, Japanese in the fallback font); Excel's highest row. */
+#define LINE_HEIGHT 15
+#define ROW_HEIGHT_MAX 409
+
+/* Staff print these sheets for meetings: A4 landscape, as wide as one page (as many pages
+ * down as it takes), the header row on every page, narrow margins (inches) and a footer
+ * naming the sheet and the page. */
+#define PAPER_A4 9
+#define FOOTER "&C&A  &P / &N"
+#define MARGIN_SIDE 0.25
+#define MARGIN_TOP 0.5
+
 /* A worksheet as it is written: its header row once it is known, then its rows in order. */
 typedef struct {
   lxw_worksheet *ws;
@@ -94,6 +108,17 @@ static void write_value(k2x_xlsx_writer *w, const k2x_sheet *sh, part *p, lxw_ro
     cell_fail(w, sh, row, col, err);
 }
 
+static lxw_error set_print(lxw_worksheet *ws) {
+  worksheet_set_landscape(ws);
+  worksheet_set_paper(ws, PAPER_A4);
+  worksheet_fit_to_pages(ws, 1, 0);
+  worksheet_set_margins(ws, MARGIN_SIDE, MARGIN_SIDE, MARGIN_TOP, MARGIN_TOP);
+  /* Cell borders are not drawn, so the grid is what shows where a printed cell ends. */
+  worksheet_gridlines(ws, LXW_SHOW_ALL_GRIDLINES);
+  lxw_error err = worksheet_set_footer(ws, FOOTER);
+  return err ? err : worksheet_repeat_rows(ws, 0, 0);
+}
+
 /* Adds the worksheet of sh, after all the others: in constant memory mode a sheet can only be
  * appended, which is why a sheet's continuation comes after the fixed sheets. */
 static void add_part(k2x_xlsx_writer *w, const k2x_sheet *sh) {
@@ -105,9 +130,39 @@ static void add_part(k2x_xlsx_writer *w, const k2x_sheet *sh) {
     if (!p.ws)
       err = LXW_ERROR_MEMORY_MALLOC_FAILED;
   }
+  if (!err)
+    err = set_print(p.ws);
   if (err)
     book_fail(w, err, "sheet %s", sh->name);
   g_array_append_val(w->parts, p);
+}
+
+/* Lines text takes in a column: each paragraph wraps at the widest column (a narrower one
+ * is as wide as its widest line, so it wraps nothing). */
+static guint text_lines(const char *text) {
+  guint lines = 0;
+  g_auto(GStrv) paragraphs = g_strsplit(text, "\n", -1);
+  for (char **para = paragraphs; *para; para++) {
+    gsize width = k2x_text_display_width(*para);
+    lines += MAX(1, (guint)((width + WIDTH_MAX - WIDTH_PAD - 1) / (WIDTH_MAX - WIDTH_PAD)));
+  }
+  return lines;
+}
+
+/* Sets the height of sheet row row (batch row r) to its tallest cell, when over one line. */
+static void set_height(k2x_xlsx_writer *w, const k2x_sheet *sh, part *p, lxw_row_t row,
+                       guint r) {
+  guint lines = 1;
+  for (guint c = 0; c < sh->header->len; c++) {
+    const k2x_value *v = k2x_sheet_value(sh, r, c);
+    if (v->kind == K2X_VALUE_TEXT)
+      lines = MAX(lines, text_lines(v->text));
+  }
+  if (lines == 1)
+    return;
+  lxw_error err = worksheet_set_row(p->ws, row, MIN(lines * LINE_HEIGHT, ROW_HEIGHT_MAX), NULL);
+  if (err)
+    book_fail(w, err, "sheet %s, row %u", sh->name, row + 1);
 }
 
 /* The header row (bold, filled), which the rows follow. */
@@ -134,9 +189,11 @@ static void write_batch(k2x_xlsx_writer *w) {
     if (!w->err && !p->started && sh->header)
       write_header(w, sh, p);
     guint first = sh->n_rows - sh->n_new + 1; /* below the header */
-    for (guint r = 0; r < sh->n_new && !w->err; r++)
+    for (guint r = 0; r < sh->n_new && !w->err; r++) {
+      set_height(w, sh, p, first + r, r);
       for (guint c = 0; c < sh->header->len && !w->err; c++)
         write_value(w, sh, p, first + r, c, k2x_sheet_value(sh, r, c));
+    }
   }
   k2x_sheets_clear(w->sheets);
 }

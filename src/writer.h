@@ -102,8 +102,8 @@ typedef enum {
 /* Options of the CSV writer; all zero for the defaults. */
 typedef struct {
   k2x_csv_encoding encoding;
-  gboolean replace;   /* CP932: write 〓 for a character CP932 cannot hold, with a warning,
-                       * instead of failing */
+  gboolean strict;    /* CP932: fail on a character CP932 cannot hold, instead of writing a
+                       * look-alike it holds (↳ as →) or 〓, with a warning */
   guint32 sheet_rows; /* as in k2x_xlsx_options, so that the files follow the sheets */
 } k2x_csv_options;
 
@@ -123,7 +123,7 @@ k2x_csv_writer *k2x_csv_writer_open(const char *dir, const char *stem,
 
 /* Writes the rows of report, the next report of doc, as k2x_xlsx_writer_add_report does.
  * Returns K2X_ERR_WRITE with error set on failure: a file cannot be written, or a character
- * CP932 cannot hold without replace (naming the file, sheet, row, column and character). */
+ * CP932 cannot hold with strict (naming the file, sheet, row, column and character). */
 k2x_error k2x_csv_writer_add_report(k2x_csv_writer *w, const k2x_doc *doc,
                                     const k2x_report *report, GError **error);
 
@@ -132,7 +132,7 @@ k2x_error k2x_csv_writer_end_doc(k2x_csv_writer *w, const k2x_doc *doc, GError *
 
 /* Completes the files and renames them all into place, then frees w; if one fails, none is
  * left. Appends to written (may be NULL) the path of each file, and to warnings (may be NULL)
- * one message per file where characters were replaced; both g_malloc'd. Returns
+ * one message naming where stand-ins were written, if any; both g_malloc'd. Returns
  * K2X_ERR_WRITE with error set on failure (an earlier one included). */
 k2x_error k2x_csv_writer_close(k2x_csv_writer *w, GPtrArray *written, GPtrArray *warnings,
                                GError **error);

@@ -66,6 +66,7 @@ CP932_READS_AS = str.maketrans({"\u301c": "\uff5e", "\u2212": "\uff0d", "\u2014"
 QUOTED = re.compile(r'"(?:[^"]|"")*"')
 # libxlsxwriter stores a width w as w plus the cell padding (0.71 at the default font).
 WIDTH_MIN, WIDTH_MAX = 6, 61
+LINE_HEIGHT, ROW_HEIGHT_MAX = 15, 409
 
 
 class Checker:
@@ -145,9 +146,24 @@ def part_rows(parts, sheet):
     return [row for ws in parts[sheet] for row in data_rows(ws)]
 
 
+def check_print(ck, ws):
+    """Staff print the sheets: A4 landscape, one page wide, the header row on every page."""
+    name, setup = ws.title, ws.page_setup
+    ck.equal(f"{name}: print orientation", setup.orientation, "landscape")
+    ck.equal(f"{name}: paper size", str(setup.paperSize), "9")
+    ck.equal(f"{name}: fit to pages", ws.sheet_properties.pageSetUpPr is not None
+             and bool(ws.sheet_properties.pageSetUpPr.fitToPage), True)
+    # 1 is the default, which a writer may leave out.
+    ck.equal(f"{name}: fit to width", str(setup.fitToWidth or 1), "1")
+    ck.equal(f"{name}: fit to height", str(setup.fitToHeight), "0")
+    ck.equal(f"{name}: print title rows", (ws.print_title_rows or "").replace("$", ""), "1:1")
+    ck.equal(f"{name}: footer", ws.oddFooter.center.text, "&A  &P / &N")
+
+
 def check_shape(ck, wb):
     """What every sheet of every workbook must satisfy."""
     parts = sheet_parts(wb)
+    ck.equal("active sheet", wb.active.title if wb.active else None, "報告一覧")
     names = list(parts)
     if names[:1] != ["報告一覧"] or names[-2:] != ["全項目", "警告"]:
         ck.fail(f"sheet order: {names}")
@@ -168,6 +184,7 @@ def check_shape(ck, wb):
                 ck.fail(f"{name}: header {cell.coordinate} is not bold and filled")
                 break
         ck.equal(f"{name}: freeze panes", ws.freeze_panes, "A2")
+        check_print(ck, ws)
         last = f"{get_column_letter(len(header))}{max(ws.max_row, 1)}"
         ck.equal(f"{name}: autofilter", ws.auto_filter.ref, f"A1:{last}")
         for col in range(1, len(header) + 1):
@@ -182,6 +199,11 @@ def check_shape(ck, wb):
         for r, row in enumerate(data_rows(ws), start=2):
             if all(v in (None, "") for v in row):
                 ck.fail(f"{name}: row {r} is blank")
+            # Not every reader fits a row to wrapped text: each paragraph needs a line.
+            lines = max((v.count("\n") + 1 for v in row if isinstance(v, str)), default=1)
+            height = ws.row_dimensions[r].height if r in ws.row_dimensions else None
+            if lines > 1 and (height or 0) < min(LINE_HEIGHT * lines, ROW_HEIGHT_MAX):
+                ck.fail(f"{name}: row {r} is {height} pt high for {lines} lines")
             for i in numeric:
                 if row[i] is not None and not isinstance(row[i], int):
                     ck.fail(f"{name}: {get_column_letter(i + 1)}{r} is not a number: {row[i]!r}")
@@ -461,9 +483,13 @@ def check_json(ck, wb, docs, profile):
         f = cell(doc["source"]["file"])
         for r in doc["reports"]:
             want_warnings += [[f, r["index"], blank(w["page"]), cell(w["code"]),
-                               cell(w["message"])] for w in r["warnings"]]
-        want_warnings += [[f, None, blank(w["page"]), cell(w["code"]), cell(w["message"])]
+                               cell(w["message_ja"])] for w in r["warnings"]]
+        want_warnings += [[f, None, blank(w["page"]), cell(w["code"]), cell(w["message_ja"])]
                           for w in doc["warnings"]]
+    # Staff read the sheet: every message of the converter's in Japanese, none ASCII alone.
+    for i, row in enumerate(warning_rows, start=2):
+        if isinstance(row[4], str) and row[4].isascii():
+            ck.fail(f"警告: row {i} ({row[3]}) is not in Japanese: {row[4]!r}")
     rows = [row for row in warning_rows if row[3] not in XLSX_CODES]
     ck.equal("警告: data rows", len(rows), len(want_warnings))
     for i, (got, want) in enumerate(zip(rows, want_warnings), start=2):

@@ -282,19 +282,25 @@ expect shard-bad 2 "--shard" -- "$bin" --shard 4/3 "$work/in/good.pdf"
 expect merge-alone 2 "--combined" -- "$bin" --merge "$work/shard/s1"
 
 # CSV: a file per sheet with the workbook's values, in UTF-8 with a BOM or in CP932; a
-# character CP932 lacks fails the input (leaving nothing) unless --csv-replace writes 〓.
+# character CP932 lacks is written as a look-alike or 〓 with a warning, and every output of
+# the input is written; --csv-strict fails the input instead (leaving nothing).
 for enc in utf-8-bom cp932; do
   expect "csv-$enc" 0 "good\.警告\.csv" -- "$bin" --format xlsx,csv --csv-encoding "$enc" -o "$work/csv-$enc" "$work/in/good.pdf"
   /usr/bin/python3 "$here/check_xlsx.py" "$work/csv-$enc/good.xlsx" --no-json --csv-dir "$work/csv-$enc" \
     --csv-encoding "$enc" >/dev/null || { echo "FAIL csv-$enc: files differ from the workbook"; failed=1; }
 done
-sed 's/した。/した𠮷。/' "$work/mixed/b.txt" >"$work/kanji.txt"
-expect csv-unmappable 1 "kanji\.txt: .*kanji\..*\.csv: sheet .*, row [0-9]+, .*U\+20BB7" -- \
-  "$bin" --format json,csv --csv-encoding cp932 -o "$work/csv-kanji" "$work/kanji.txt"
+sed 's/した。/した↳𠮷¦。/' "$work/mixed/b.txt" >"$work/kanji.txt"
+expect csv-strict 1 "kanji\.txt: .*kanji\..*\.csv: sheet .*, row [0-9]+, .*U\+21B3" -- \
+  "$bin" --format json,xlsx,csv --csv-encoding cp932 --csv-strict -o "$work/csv-kanji" "$work/kanji.txt"
 left=$(find "$work/csv-kanji" -type f -name 'kanji*' | wc -l)
-[ "$left" -eq 0 ] || { echo "FAIL csv-unmappable: $left files left"; failed=1; }
-expect csv-replace 0 "kanji\.txt: warning: .*characters CP932 cannot hold" -- \
-  "$bin" --format csv --csv-encoding cp932 --csv-replace -o "$work/csv-kanji" "$work/kanji.txt"
+[ "$left" -eq 0 ] || { echo "FAIL csv-strict: $left files left"; failed=1; }
+expect csv-standins 0 "kanji\.txt: warning: .*characters that CP932 cannot hold.*「↳」→「→」.*「𠮷」→「吉」.*「¦」→「￤」" -- \
+  "$bin" --format json,xlsx,csv --csv-encoding cp932 -o "$work/csv-kanji" "$work/kanji.txt"
+for out in kanji.json kanji.xlsx kanji.成果.csv; do
+  [ -f "$work/csv-kanji/$out" ] || { echo "FAIL csv-standins: $out not written"; failed=1; }
+done
+iconv -f CP932 -t UTF-8 "$work/csv-kanji/kanji.全項目.csv" | grep -q '→吉￤。' ||
+  { echo "FAIL csv-standins: stand-ins not in the CSV"; failed=1; }
 expect csv-encoding-bad 2 "--csv-encoding: unknown encoding" -- "$bin" --format csv --csv-encoding latin1 "$work/in/good.pdf"
 
 exit $failed

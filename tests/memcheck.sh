@@ -10,7 +10,7 @@ set -uo pipefail
 bin=$1 gen=$2 work=$3 scan=${4:-}
 here=$(cd "$(dirname "$0")" && pwd)
 if ! command -v valgrind >/dev/null; then
-  echo "SKIP: valgrind is not installed (scripts/deps.sh test installs it)"; exit 0
+  echo "SKIP: valgrind is not installed (scripts/deps.sh test installs it)"; exit 77
 fi
 rm -rf "$work" && mkdir -p "$work"
 "$gen" "$here/fixtures/specs/features.spec" "$work/features.pdf" "$work/features.json" || exit 1

@@ -150,6 +150,30 @@ static void test_clean_label_flush_left_under_title(void **state) {
   assert_role(page, heading, K2X_ROLE_NONE);
 }
 
+/* With the title in the page's foot, a label flush left heads the page, right above the first
+ * heading; a place name flush left at the head of a page that goes on with body text is not
+ * one. */
+static void test_clean_label_flush_left_title_in_foot(void **state) {
+  const fixture *f = *state;
+  GArray *g = tu_glyphs_new();
+  tu_add_text(g, LEFT, 40, SIZE, label);
+  add_body(g, 40 + LEADING);
+  add_title(g, 800);
+  g_autoptr(k2x_page) page = tu_page(1, g);
+  k2x_clean_page(page, NULL, NULL, f->profile, f->regions);
+  assert_role(page, "令和２年度精神障害", K2X_ROLE_TITLE);
+  assert_role(page, label, K2X_ROLE_LABEL);
+  assert_role(page, heading, K2X_ROLE_NONE);
+
+  g = tu_glyphs_new();
+  tu_add_text(g, LEFT, 40, SIZE, label);
+  tu_add_text(g, LEFT, 40 + LEADING, SIZE, body_full);
+  add_title(g, 800);
+  g_autoptr(k2x_page) other = tu_page(2, g);
+  k2x_clean_page(other, NULL, NULL, f->profile, f->regions);
+  assert_role(other, label, K2X_ROLE_NONE);
+}
+
 /* The label may stand past the body's right margin; the text area is the body's. */
 static void test_clean_text_area_ignores_label(void **state) {
   const fixture *f = *state;
@@ -318,6 +342,7 @@ int main(void) {
       cmocka_unit_test(test_clean_first_page_roles),
       cmocka_unit_test(test_clean_place_in_body_not_label),
       cmocka_unit_test(test_clean_label_flush_left_under_title),
+      cmocka_unit_test(test_clean_label_flush_left_title_in_foot),
       cmocka_unit_test(test_clean_text_area_ignores_label),
       cmocka_unit_test(test_clean_text_area_body_only),
       cmocka_unit_test(test_clean_repeated_header),

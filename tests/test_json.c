@@ -188,7 +188,8 @@ static void test_json_layout(void **state) {
                                      "  {\n"
                                      "   \"code\" : \"no_text_layer\",\n"
                                      "   \"page\" : 1,\n"
-                                     "   \"message\" : \"page 1\"\n"
+                                     "   \"message\" : \"page 1\",\n"
+                                     "   \"message_ja\" : \"page 1\"\n"
                                      "  }\n"
                                      " ]\n"
                                      "}"));

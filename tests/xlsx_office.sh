@@ -1,22 +1,31 @@
 #!/usr/bin/env bash
 # xlsx_office: every workbook the other tests wrote opens in LibreOffice Calc, which turns each
-# sheet into CSV holding the values openpyxl reads (check_xlsx.py --office-csv). LibreOffice
-# is installed when missing (scripts/deps.sh office, as root or with sudo that asks for no
-# password); when it cannot be, the check is skipped (exit 77) with a SKIP line.
+# sheet into CSV holding the values openpyxl reads (check_xlsx.py --office-csv). Calc is
+# installed when missing (scripts/deps.sh office, as root or with sudo that asks for no
+# password; K2X_NO_INSTALL=1 forbids it); when it cannot be, the check is skipped (exit 77)
+# with a SKIP line.
 # Usage: xlsx_office.sh WORKDIR DIR...   (the *.xlsx in each DIR)
 set -uo pipefail
 work=$1
 shift
 here=$(cd "$(dirname "$0")" && pwd)
 
-if ! command -v soffice >/dev/null; then
+# soffice on the PATH may be Writer alone (libreoffice-writer without -calc): Calc is there
+# when its core library stands beside the soffice that would run.
+calc_installed() {
+  local soffice
+  soffice=$(command -v soffice) || return 1
+  soffice=$(readlink -f "$soffice")
+  [ -e "$(dirname "$soffice")/libsclo.so" ]
+}
+if ! calc_installed && [ "${K2X_NO_INSTALL:-}" != 1 ]; then
   if [ "$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; then
-    echo "LibreOffice missing: scripts/deps.sh office"
+    echo "LibreOffice Calc missing: scripts/deps.sh office"
     "$here/../scripts/deps.sh" office || true
   fi
 fi
-if ! command -v soffice >/dev/null; then
-  echo "SKIP: LibreOffice not installed"
+if ! calc_installed; then
+  echo "SKIP: LibreOffice Calc not installed"
   exit 77
 fi
 
