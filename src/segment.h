@@ -75,8 +75,10 @@ typedef struct {
 typedef struct {
   k2x_layout layout;  /* grid or rules: rows between rules; text: from the lines */
   guint columns;
-  double pitch_apart; /* text: lines further apart than this are two rows; 0 when the page
-                         does not space its rows */
+  double row_gap;     /* text: the clear space that parts rows on this page (or the one it
+                         was given), 0 when it does not space its rows */
+  guint *starts;      /* per line, read from the text: every column where a row starts, else
+                         0 (at the head of a page, the rules too go by it) */
   GArray *bounds;     /* k2x_row_bound */
   k2x_layout closed;  /* text: the layout of the box ruled above and below the page's lines,
                          which holds one row when the text finds none inside; else text */
@@ -84,10 +86,12 @@ typedef struct {
 
 /* Chooses the strategy for a page's body lines (top to bottom, header and notes left out).
  * left and right: each column's text extent on the page; vertical_rules: the columns came
- * from the page's vertical rules. Clear the plan with k2x_row_plan_clear. */
+ * from the page's vertical rules; row_gap: the clear space that parted rows on an earlier
+ * page of the table (0 if none did), which a page with too few lines to show its own goes
+ * by. Clear the plan with k2x_row_plan_clear. */
 void k2x_row_plan_init(k2x_row_plan *plan, const k2x_page *page, const k2x_row_line *lines,
                        guint n, guint columns, const double *left, const double *right,
-                       gboolean vertical_rules);
+                       gboolean vertical_rules, double row_gap);
 void k2x_row_plan_clear(k2x_row_plan *plan);
 /* The columns in which line i starts a new cell: every column for a new row, some when a
  * cell of the others spans the rule, 0 when the line goes on the row above. */

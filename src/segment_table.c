@@ -30,6 +30,11 @@ struct k2x_table {
   double divided_from, divided_to; /* this page: where vertical rules divide the columns */
   gboolean columns_guessed; /* the gutters were looked for in equal slices */
   gboolean warned_columns;
+  k2x_layout ruled;  /* the most any page's rules between rows showed */
+  k2x_layout closed; /* the most a page holding one row in a ruled box showed */
+  gboolean text_shown; /* a page found rows in its text, without rules between them */
+  double row_gap;    /* the clear space that parts rows, as the last page that spaced its
+                        rows showed it; 0 until one did */
   GPtrArray *queued; /* queued_line: a table read without layout waits for its last line */
   gsize text_width;  /* display columns of the widest body line of its pages */
 };
@@ -613,7 +618,8 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
     n++;
   }
   k2x_row_plan plan;
-  k2x_row_plan_init(&plan, page, rows, n, t->columns, left, right, vertical);
+  k2x_row_plan_init(&plan, page, rows, n, t->columns, left, right, vertical, t->row_gap);
+  t->row_gap = plan.row_gap;
 
   guint all = (1u << t->columns) - 1, b = 0, inner_starts = 0;
   for (guint i = 0; i < lines->len; i++) {
@@ -643,7 +649,13 @@ void k2x_table_add_lines(k2x_table *t, const k2x_page *page, GPtrArray *lines,
         add_piece(t, k, l, p[k], (paragraphs[b] >> k) & 1, page);
     b++;
   }
-  k2x_layout layout = inner_starts == 0 ? MAX(plan.layout, plan.closed) : plan.layout;
-  t->section->layout = MAX(t->section->layout, layout);
+  /* A page that holds one row in a ruled box tells a ruled table, unless another page found
+   * rows in such a box without rules between them: booktabs closes a table of text so. */
+  if (inner_starts == 0)
+    t->closed = MAX(t->closed, plan.closed);
+  else if (plan.layout == K2X_LAYOUT_TEXT)
+    t->text_shown = TRUE;
+  t->ruled = MAX(t->ruled, plan.layout);
+  t->section->layout = MAX(t->ruled, t->text_shown ? K2X_LAYOUT_TEXT : t->closed);
   k2x_row_plan_clear(&plan);
 }

@@ -70,7 +70,7 @@ typedef struct {
 static const legend_entry legend[] = {
     {GREY, SWATCH_SHADED, "タイトル・ラベル・ページ番号・繰り返し"},
     {BLUE, SWATCH_SHADED, "節の見出し（§節番号）"},
-    {PURPLE, SWATCH_SHADED, "表の見出し行"},
+    {PURPLE, SWATCH_SHADED, "表の見出し行（右上に行の区切り方）"},
     {TEAL, SWATCH_OUTLINE, "表の行（R行番号、続き＝前ページから）"},
     {COLUMN_1, SWATCH_SHADED, "セル 1列目（列ごとに色が変わる）"},
     {COLUMN_2, SWATCH_SHADED, "セル 2列目"},
@@ -314,7 +314,50 @@ static void draw_rule(const canvas *cv, k2x_box line, rgb c) {
   cairo_stroke(cv->cr);
 }
 
+/* The table whose rows stand on page, or NULL. */
+static const k2x_section *table_on_page(const k2x_doc *doc, int page, int *report) {
+  for (guint i = 0; i < doc->reports->len; i++) {
+    const k2x_report *r = g_ptr_array_index(doc->reports, i);
+    for (guint j = 0; j < r->sections->len; j++) {
+      const k2x_section *s = g_ptr_array_index(r->sections, j);
+      for (guint k = 0; k < s->rows->len; k++) {
+        const k2x_row *row = g_ptr_array_index(s->rows, k);
+        if (row->page_first <= page && page <= row->page_last) {
+          *report = r->index;
+          return s;
+        }
+      }
+    }
+  }
+  return NULL;
+}
+
+/* Says over the right end of the table's header how its rows were read (the JSON's layout),
+ * so that staff know whether to check them against the rules or the spacing. */
+static void draw_table_layout(const canvas *cv, const k2x_doc *doc, k2x_box header) {
+  static const char *const reads[] = {
+      [K2X_LAYOUT_TEXT] = "行の区切り: 文字の配置から（行間の罫線なし）",
+      [K2X_LAYOUT_RULES] = "行の区切り: 横罫線から",
+      [K2X_LAYOUT_GRID] = "行の区切り: 格子の罫線から",
+  };
+  int report = 0;
+  const k2x_section *s = table_on_page(doc, cv->page, &report);
+  if (!s || k2x_box_is_empty(header) || (unsigned)s->layout >= G_N_ELEMENTS(reads))
+    return;
+  const rgb c = PURPLE, dark = {c.r * 0.7, c.g * 0.7, c.b * 0.7};
+  k2x_box b = layout_text(cv, 0, 0, &caption_style, reads[s->layout]);
+  double w = b.x1 - b.x0, h = b.y1 - b.y0;
+  double x = MAX(header.x1 - w, 0), y = MAX(header.y0 - h - 1, 0);
+  cairo_rectangle(cv->cr, x - 0.5, y, w + 1, h);
+  cairo_set_source_rgba(cv->cr, 1, 1, 1, 0.85);
+  cairo_fill(cv->cr);
+  show_layout(cv, x, y, dark);
+  record(cv, (k2x_drawn){K2X_DRAWN_TABLE_LAYOUT, 0, report, s->number, (int)s->layout + 1, 0,
+                         (k2x_box){x, y, x + w, y + h}});
+}
+
 static void draw_marks(const canvas *cv, const k2x_doc *doc) {
+  k2x_box header = {0};
   for (guint i = 0; i < doc->marks->len; i++) {
     const k2x_mark *m = g_ptr_array_index(doc->marks, i);
     const mark_style *ms = mark_style_on(m, cv->page);
@@ -326,8 +369,11 @@ static void draw_marks(const canvas *cv, const k2x_doc *doc) {
       draw_box(cv, m->span.box, ms->colour, FILL_ALPHA, FALSE);
       draw_caption(cv, m->span.box, ms->colour, ms->caption);
     }
+    if (m->role == K2X_ROLE_TABLE_HEADER)
+      header = k2x_box_union(header, m->span.box);
     record(cv, (k2x_drawn){ms->kind, 0, 0, 0, (int)i + 1, 0, m->span.box});
   }
+  draw_table_layout(cv, doc, header);
 }
 
 static void draw_row(const canvas *cv, const k2x_report *r, const k2x_section *s, guint i) {

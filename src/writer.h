@@ -169,6 +169,8 @@ typedef enum {
   K2X_DRAWN_RULE,         /* a ruling line the page draws (cyan), its box the line itself */
   K2X_DRAWN_OCR_LINE,     /* a line read by OCR (magenta, shaded by its confidence); index in
                              doc->ocr_lines */
+  K2X_DRAWN_TABLE_LAYOUT, /* how the table's rows were read, over its header on each page:
+                             index is the k2x_layout + 1 */
   K2X_DRAWN_COUNT
 } k2x_drawn_kind;
 

@@ -79,15 +79,20 @@ STYLES = [
                                     ("LINEBELOW", (0, -1), (-1, -1), w, colors.black)], False),
     ("plain", "text", lambda w: [], False),
 ]
-VARIANTS = [(0, 0.25, A4, "Mincho", 10.5), (3, 1.0, B5, "Gothic", 9), (6, 0.1, A4, "Gothic", 10),
-            (1, 1.5, B5, "Mincho", 10)]
+# (where cells stand in a taller row, padding, line width, page, font, size). Cells set in
+# the middle or at the foot of their rows interleave the lines of a row's cells; without rules
+# between rows nor padding nothing parts them from the next row's, so those go ruled only.
+VARIANTS = [("TOP", 0, 0.25, A4, "Mincho", 10.5), ("TOP", 3, 1.0, B5, "Gothic", 9),
+            ("TOP", 6, 0.1, A4, "Gothic", 10), ("TOP", 1, 1.5, B5, "Mincho", 10),
+            ("MIDDLE", 3, 0.5, A4, "Gothic", 10.5), ("BOTTOM", 6, 0.25, B5, "Mincho", 9),
+            ("MIDDLE", 0, 0.5, A4, "Mincho", 10)]
 
 
 def plain(text):
     return text.replace("<br/>", "")
 
 
-def build(path, style, padding, width, pagesize, font, size):
+def build(path, style, valign, padding, width, pagesize, font, size):
     name, layout, commands, ruled = style
     body = ParagraphStyle("body", fontName=font, fontSize=size, leading=size * 1.5,
                           wordWrap="CJK")
@@ -131,7 +136,7 @@ def build(path, style, padding, width, pagesize, font, size):
         table = Table(data, colWidths=[col, pagesize[0] - 40 * mm - col], repeatRows=1,
                       splitInRow=1)
         table.setStyle(TableStyle(commands(width) + spans + [
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("VALIGN", (0, 0), (-1, -1), valign),
             ("TOPPADDING", (0, 0), (-1, -1), padding),
             ("BOTTOMPADDING", (0, 0), (-1, -1), padding)]))
         story += [title, lab, Spacer(1, size), h1, table]
@@ -171,10 +176,13 @@ def main(argv):
     for family, path in FONTS.items():
         pdfmetrics.registerFont(TTFont(family, path))
     for style in STYLES:
-        for padding, width, pagesize, font, size in VARIANTS:
-            name = f"rl-{style[0]}-p{padding}-w{width}"
-            doc = build(os.path.join(out, name + ".pdf"), style, padding, width, pagesize,
-                        font, size)
+        for valign, padding, width, pagesize, font, size in VARIANTS:
+            if valign != "TOP" and padding == 0 and not style[3]:
+                continue
+            where = "" if valign == "TOP" else "-" + valign.lower()
+            name = f"rl-{style[0]}{where}-p{padding}-w{width}"
+            doc = build(os.path.join(out, name + ".pdf"), style, valign, padding, width,
+                        pagesize, font, size)
             with open(os.path.join(out, name + ".expected.json"), "w", encoding="utf-8") as f:
                 json.dump(doc, f, ensure_ascii=False, indent=1)
             print(name)

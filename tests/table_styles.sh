@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Table styles × content cases: every table style the generator draws (stroked grid, grid of
 # thin filled rectangles, horizontal rules, a rule under the header only, no rules), with rule
-# widths from 0.1 to 1.5 pt and cell padding from 0 to 6 pt, over the content cases that row
+# widths from 0.1 to 1.5 pt, cell padding from 0 to 6 pt and cells set at the top, middle or
+# foot of their rows, over the content cases that row
 # finding gets wrong (status paragraphs beside a one-line goal, two-paragraph goals, early line
 # breaks, a spanning goal, a row that goes on across a page break and one that does not);
 # each must convert to exactly what its spec describes, with the right layout. Each style is
@@ -38,6 +39,20 @@ for style in $styles; do
     for padding in 0 3 6; do
       name="$style-w$width-p$padding"
       { printf 'table-style: %s\nrule-width: %s\ncell-padding: %s\n' "$style" "$width" "$padding"
+        cat "$cases"; } > "$work/$name.spec"
+      check "$name"
+    done
+  done
+  # Cells set in the middle or at the foot of their rows (LibreOffice's HTML import centres
+  # them): the lines of a row's cells interleave and overlap in height. Without rules between
+  # rows nor padding nothing on the page parts a status cell at the foot of its row from one
+  # at the head of the next: those styles are tested with padding only.
+  paddings="0 3 6"
+  [ "$style" = none ] || [ "$style" = header-rule ] && paddings="3 6"
+  for valign in middle bottom; do
+    for padding in $paddings; do
+      name="$style-$valign-p$padding"
+      { printf 'table-style: %s\ncell-valign: %s\ncell-padding: %s\n' "$style" "$valign" "$padding"
         cat "$cases"; } > "$work/$name.spec"
       check "$name"
     done

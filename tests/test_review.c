@@ -240,6 +240,58 @@ static void assert_review_matches_json(const reviewed *rv) {
   assert_summary_matches_json(rv);
 }
 
+/* The JSON's layout of report's table ("grid", "rules" or "text"), or NULL. */
+static const char *json_layout(JsonParser *json, int report) {
+  JsonObject *root = json_node_get_object(json_parser_get_root(json));
+  JsonArray *sections = member_array(json_object_get_array_member(root, "reports"),
+                                     (guint)report - 1, "sections");
+  for (guint s = 0; s < json_array_get_length(sections); s++) {
+    JsonObject *section = json_array_get_object_element(sections, s);
+    if (json_object_has_member(section, "table"))
+      return json_object_get_string_member(json_object_get_object_member(section, "table"),
+                                           "layout");
+  }
+  return NULL;
+}
+
+/* Over the table's header, on every page that shows one, the review says how the rows were
+ * read, as the JSON's layout does; returns the layout of the first. */
+static const char *assert_layout_stated(const reviewed *rv) {
+  static const char *const names[] = {"text", "rules", "grid"};
+  static const char *const said[] = {"文字の配置から", "横罫線から", "格子の罫線から"};
+  const char *first = NULL;
+  for (int page = 1; page <= rv->doc->pages; page++) {
+    guint headers = 0, layouts = 0;
+    for (guint i = 0; i < rv->drawn->len; i++) {
+      const k2x_drawn *d = &g_array_index(rv->drawn, k2x_drawn, i);
+      if (d->page != page)
+        continue;
+      headers += d->kind == K2X_DRAWN_TABLE_HEADER;
+      if (d->kind != K2X_DRAWN_TABLE_LAYOUT)
+        continue;
+      layouts++;
+      assert_in_range(d->index, 1, 3);
+      assert_string_equal(names[d->index - 1], json_layout(rv->json, d->report));
+      g_autofree char *text = page_text(rv->review, page + 1);
+      assert_contains(text, said[d->index - 1]);
+      first = first ? first : names[d->index - 1];
+    }
+    assert_int_equal(layouts, headers > 0);
+  }
+  assert_non_null(first);
+  return first;
+}
+
+static void test_review_states_table_layout(void **state) {
+  static const char *const cases[][2] = {
+      {"basic", "grid"}, {"rules", "rules"}, {"nolabel", "text"}};
+  for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+    reviewed rv = review_fixture(*state, cases[i][0]);
+    assert_string_equal(assert_layout_stated(&rv), cases[i][1]);
+    reviewed_clear(&rv);
+  }
+}
+
 static void test_review_clean_fixture(void **state) {
   reviewed rv = review_fixture(*state, "basic");
   assert_review_matches_json(&rv);
@@ -433,6 +485,7 @@ static void test_review_unwritable_dir(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_review_clean_fixture, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_review_states_table_layout, setup, teardown),
       cmocka_unit_test_setup_teardown(test_review_stray_line_is_red, setup, teardown),
       cmocka_unit_test_setup_teardown(test_review_text_doc, setup, teardown),
       cmocka_unit_test_setup_teardown(test_review_summary_truncated, setup, teardown),
