@@ -205,9 +205,40 @@ static void feed_free(page_feed *f) {
   g_free(f);
 }
 
+/* A tagged PDF says how many rows each of its tables has: where the structure tree holds a
+ * table whose first content stands between the section's heading and its first row, the
+ * rows read from the page must be as many, or the report says so. The tags only confirm:
+ * producers tag what they meant, not always what they drew, and a merged bundle keeps the
+ * tags of some of its parts only. */
+static void confirm_rows(const GArray *tags, guint *next, k2x_report *report) {
+  for (guint i = 0; tags && i < report->sections->len; i++) {
+    const k2x_section *s = g_ptr_array_index(report->sections, i);
+    if (s->rows->len == 0)
+      continue;
+    const k2x_row *first = g_ptr_array_index(s->rows, 0);
+    /* The tables come in the order of the tree, as the reports do; one before the section
+     * is one not read as a report's table. */
+    while (*next < tags->len && g_array_index(tags, k2x_tagged_table, *next).page < s->page)
+      ++*next;
+    if (*next == tags->len)
+      return;
+    const k2x_tagged_table *t = &g_array_index(tags, k2x_tagged_table, *next);
+    if (t->page > first->page_first)
+      continue;
+    ++*next;
+    if (t->rows != s->rows->len)
+      k2x_report_add_warning(report, "table_rows_tagged", t->page,
+                             "the PDF's tags give the table of section %d %u rows, but %u "
+                             "were read from the page: check its rows",
+                             s->number, t->rows, s->rows->len);
+  }
+}
+
 /* Complete reports on their way out when the caller streams them. */
 typedef struct {
   const k2x_convert_options *options;
+  const GArray *tags; /* k2x_tagged_table, or NULL */
+  guint next_tag;     /* the first of them no report's table has taken */
   k2x_doc *doc;
   k2x_error err; /* the first error of on_report; later reports are only released */
   GError *error;
@@ -216,6 +247,7 @@ typedef struct {
 /* k2x_segmenter_report_fn: report is ours. */
 static void hand_over(k2x_report *report, gpointer data) {
   handover *h = data;
+  confirm_rows(h->tags, &h->next_tag, report);
   if (!h->err)
     h->err = h->options->on_report(h->doc, report, h->options->on_report_data, &h->error);
   k2x_report_free(report);
@@ -250,7 +282,8 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
    * previous, current and next page; nothing else is kept, and with on_report neither are
    * the reports already complete. */
   k2x_segmenter *seg = k2x_segmenter_new(doc, options->profile, options->regions);
-  handover h = {options, doc, K2X_OK, NULL};
+  g_autoptr(GArray) tags = k2x_source_tagged_tables(src);
+  handover h = {options, tags, 0, doc, K2X_OK, NULL};
   if (options->on_report)
     k2x_segmenter_set_report_fn(seg, hand_over, &h);
   guint max_glyphs = options->max_glyphs ? options->max_glyphs : K2X_MAX_GLYPHS;
@@ -309,6 +342,8 @@ k2x_error k2x_convert_file(const char *path, const k2x_convert_options *options,
   feed_free(feed);
   k2x_segmenter_finish(seg);
   k2x_segmenter_free(seg);
+  for (guint r = 0; !options->on_report && r < doc->reports->len; r++)
+    confirm_rows(tags, &h.next_tag, g_ptr_array_index(doc->reports, r));
 
   if (h.err) {
     g_propagate_error(error, h.error);

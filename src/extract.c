@@ -495,6 +495,91 @@ const char *k2x_source_kind(const k2x_source *source) {
   return source->text ? "text" : "pdf";
 }
 
+/* How deep a structure tree is walked: producers nest Table a few levels down (Document,
+ * Sect, Div); a hostile tree may nest without end. */
+#define MAX_TAG_DEPTH 64
+
+/* The page of the first element under it (and its next siblings) that names one, or -1:
+ * Chromium gives a page to the first content of a table only. */
+static int tagged_page(PopplerStructureElementIter *it, int depth) {
+  int page = -1;
+  do {
+    PopplerStructureElement *e = poppler_structure_element_iter_get_element(it);
+    page = poppler_structure_element_get_page(e);
+    g_object_unref(e);
+    PopplerStructureElementIter *child =
+        page < 0 && depth < MAX_TAG_DEPTH ? poppler_structure_element_iter_get_child(it) : NULL;
+    if (child) {
+      page = tagged_page(child, depth + 1);
+      poppler_structure_element_iter_free(child);
+    }
+  } while (page < 0 && poppler_structure_element_iter_next(it));
+  return page;
+}
+
+/* The rows with a data cell under it (and its next siblings), nested tables left out. */
+static guint tagged_rows(PopplerStructureElementIter *it, int depth) {
+  guint rows = 0;
+  do {
+    PopplerStructureElement *e = poppler_structure_element_iter_get_element(it);
+    PopplerStructureElementKind kind = poppler_structure_element_get_kind(e);
+    g_object_unref(e);
+    if (kind == POPPLER_STRUCTURE_ELEMENT_TABLE || depth >= MAX_TAG_DEPTH)
+      continue;
+    PopplerStructureElementIter *child = poppler_structure_element_iter_get_child(it);
+    if (!child)
+      continue;
+    if (kind == POPPLER_STRUCTURE_ELEMENT_TABLE_ROW) {
+      gboolean data = FALSE;
+      do {
+        PopplerStructureElement *cell = poppler_structure_element_iter_get_element(child);
+        data |= poppler_structure_element_get_kind(cell) == POPPLER_STRUCTURE_ELEMENT_TABLE_DATA;
+        g_object_unref(cell);
+      } while (!data && poppler_structure_element_iter_next(child));
+      rows += data;
+    } else {
+      rows += tagged_rows(child, depth + 1);
+    }
+    poppler_structure_element_iter_free(child);
+  } while (poppler_structure_element_iter_next(it));
+  return rows;
+}
+
+static void find_tagged_tables(PopplerStructureElementIter *it, int depth, GArray *out) {
+  do {
+    PopplerStructureElement *e = poppler_structure_element_iter_get_element(it);
+    gboolean table = poppler_structure_element_get_kind(e) == POPPLER_STRUCTURE_ELEMENT_TABLE;
+    g_object_unref(e);
+    PopplerStructureElementIter *child =
+        depth < MAX_TAG_DEPTH ? poppler_structure_element_iter_get_child(it) : NULL;
+    if (!child)
+      continue;
+    if (table) {
+      k2x_tagged_table t = {0, tagged_rows(child, depth + 1)};
+      poppler_structure_element_iter_free(child);
+      child = poppler_structure_element_iter_get_child(it);
+      t.page = tagged_page(child, depth + 1) + 1;
+      g_array_append_val(out, t);
+    } else {
+      find_tagged_tables(child, depth + 1, out);
+    }
+    poppler_structure_element_iter_free(child);
+  } while (poppler_structure_element_iter_next(it));
+}
+
+GArray *k2x_source_tagged_tables(k2x_source *source) {
+  PopplerStructureElementIter *it =
+      source->doc ? poppler_structure_element_iter_new(source->doc) : NULL;
+  if (!it)
+    return NULL;
+  GArray *tables = g_array_new(FALSE, FALSE, sizeof(k2x_tagged_table));
+  find_tagged_tables(it, 0, tables);
+  poppler_structure_element_iter_free(it);
+  if (tables->len == 0)
+    g_clear_pointer(&tables, g_array_unref);
+  return tables;
+}
+
 /* A scan: a page without text over an image, or with only a few stray characters (a stamp, a
  * scanner's page number) over an image that covers most of it. */
 static gboolean is_scan(PopplerPage *pp, guint chars, double w, double h) {

@@ -127,6 +127,17 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(k2x_source, k2x_source_free)
 int k2x_source_page_count(const k2x_source *source);
 const char *k2x_source_sha256(const k2x_source *source);
 const char *k2x_source_kind(const k2x_source *source);
+/* A table of a tagged PDF's structure tree (Table / TR / TD): the page (1-based) its first
+ * content stands on, and how many of its rows hold data cells (the header row holds TH). */
+typedef struct {
+  int page;
+  guint rows;
+} k2x_tagged_table;
+
+/* The tables of the PDF's structure tree, in its order; NULL when it has none (untagged, or
+ * text input). Read from the document before its pages are read in threads. Caller frees. */
+GArray *k2x_source_tagged_tables(k2x_source *source);
+
 /* Extracts page index (0-based). Never NULL: a page without text has no lines. A page with
  * more than max_glyphs characters (0: no limit) comes back empty with dropped set, as a
  * hostile page could otherwise take the time and memory of thousands; one that draws more
