@@ -57,7 +57,8 @@ void k2x_table_add_lines(k2x_table *table, const k2x_page *page, GPtrArray *line
 
 /* One body line of a table page as the row strategies see it (segment_rows.c). */
 typedef struct {
-  double top, bottom;   /* where the line stands (median glyph top) and its box's foot */
+  double top, bottom;   /* where the line stands (median glyph top) and its foot (the
+                           lowest of its cells' median glyph feet) */
   double size;
   guint present;        /* bit k: the line has text in column k */
   guint continues;      /* bit k: that text goes on a sentence its column left open above */

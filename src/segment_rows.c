@@ -57,13 +57,14 @@ static void clear_gaps(const k2x_row_line *lines, guint n, double *gap) {
 }
 
 /* How much clear space stands between the rows of this page, when it spaces them (cell
- * padding, a rule's width): the widest step in the sorted clear gaps above at least two of
- * them (the spacing inside cells), if it is clearly more than their jitter (twice the
- * widest step among them, and more than the rounding of positions). Paragraph spacing
- * inside a cell is a smaller step below it. Only gaps under a line of a column the line shares are measured:
- * a goal set in the middle of its row stands between two status lines, closer to each than
- * any two lines of one cell. 0 when the page does not tell rows apart by spacing; then every
- * line clear of those above starts a block. */
+ * padding, a rule's width). The sorted clear gaps rise in steps: the spacing of lines inside
+ * a cell, paragraph spacing, the spacing of rows. A step counts when it is clearly more than
+ * the jitter of the gaps (twice the widest step that did not count, and more than the
+ * rounding of positions), and stands above at least two gaps; the rows part at the widest
+ * step that counts. Only gaps under a line of a column the
+ * line shares are measured: a goal set in the middle of its row stands between two status
+ * lines, closer to each than any two lines of one cell. 0 when the page does not tell rows
+ * apart by spacing; then every line clear of those above starts a block. */
 static double gap_apart(const k2x_row_line *lines, const double *gap, guint n) {
   g_autofree double *sorted = g_new(double, n);
   guint m = 0;
@@ -71,16 +72,17 @@ static double gap_apart(const k2x_row_line *lines, const double *gap, guint n) {
     if (gap[i] > 0 && (lines[i].present & lines[i - 1].present))
       sorted[m++] = gap[i];
   qsort(sorted, m, sizeof *sorted, compare_double);
-  double best = 0, at = 0, jitter = 0, widest = 0;
-  for (guint i = 1; i + 1 < m; i++) {
-    widest = MAX(widest, sorted[i] - sorted[i - 1]);
-    if (sorted[i + 1] - sorted[i] > best + ROUNDING) { /* a tie goes to the lower */
-      best = sorted[i + 1] - sorted[i];
-      at = (sorted[i + 1] + sorted[i]) / 2;
-      jitter = widest;
+  double best = 0, at = 0, jitter = 0;
+  for (guint i = 1; i < m; i++) {
+    double step = sorted[i] - sorted[i - 1];
+    if (i < 2 || step <= MAX(2 * jitter, ROUNDING))
+      jitter = MAX(jitter, step);
+    else if (i >= 2 && step > best + ROUNDING) { /* a tie goes to the lower */
+      best = step;
+      at = (sorted[i] + sorted[i - 1]) / 2;
     }
   }
-  return best <= 2 * jitter || best <= ROUNDING ? 0 : at;
+  return at;
 }
 
 /* Cuts the lines into blocks where the clear space above a line exceeds apart. */

@@ -426,6 +426,16 @@ static double line_top(const k2x_line *l) {
   return tops[n / 2];
 }
 
+/* Where a run of glyphs ends below: the median foot of their boxes, so that one taller glyph
+ * (a fallback font's) does not move it. */
+static double glyphs_foot(const k2x_glyph *g, guint n) {
+  g_autofree double *feet = g_new(double, n);
+  for (guint i = 0; i < n; i++)
+    feet[i] = g[i].y1;
+  qsort(feet, n, sizeof *feet, compare_double);
+  return feet[n / 2];
+}
+
 static gboolean starts_item(const k2x_profile *profile, const char *text) {
   gboolean strong = FALSE;
   k2x_profile_marker_length(profile, text, &strong);
@@ -461,7 +471,7 @@ static void add_piece(k2x_table *t, guint k, const k2x_line *l, piece p, gboolea
  * they run across rows and pages, as a row may continue on the next page. */
 static k2x_row_line read_flow(k2x_table *t, const k2x_line *l, const piece *p, double top,
                               const k2x_page *page, guint *paragraphs) {
-  k2x_row_line rl = {top, l->box.y1, l->size, 0, 0, FALSE, FALSE};
+  k2x_row_line rl = {top, top, l->size, 0, 0, FALSE, FALSE};
   *paragraphs = 0;
   for (guint k = 0; k < t->columns; k++) {
     if (p[k].end == p[k].start)
@@ -469,6 +479,8 @@ static k2x_row_line read_flow(k2x_table *t, const k2x_line *l, const piece *p, d
     const k2x_glyph *g = &g_array_index(l->glyphs, k2x_glyph, p[k].start);
     guint n = p[k].end - p[k].start;
     rl.present |= 1u << k;
+    /* A line may join cells set at different heights: its foot is the lowest of theirs. */
+    rl.bottom = MAX(rl.bottom, glyphs_foot(g, n));
     if (t->flow[k].open) {
       g_autofree char *text = k2x_glyphs_text(g, n);
       if (starts_item(t->profile, text))

@@ -31,6 +31,7 @@ def main():
     ap.add_argument("--pad", type=float, default=4)
     ap.add_argument("--goal-width", type=int, default=45)
     ap.add_argument("--label", default="asis", choices=["asis", "bottom", "right"])
+    ap.add_argument("--valign", default="top", choices=["top", "middle", "bottom"])
     ap.add_argument("--heading", default="full", choices=["full", "half", "paren"])
     ap.add_argument("--running-title", action="store_true")
     ap.add_argument("--continuous", action="store_true", help="no page break between reports")
@@ -56,7 +57,7 @@ body {{ font-family: '{a.font}'; font-size: {a.size}pt; line-height: 1.5; }}
 .label {{ text-align: {'right' if a.label=='right' else 'left'}; }}
 h2 {{ font-size: {a.size+0.5}pt; font-weight: bold; margin: 0.8em 0 0.3em; }}
 table {{ border-collapse: collapse; width: 100%; }}
-td,th {{ padding: {a.pad}pt; vertical-align: top; text-align: left; font-weight: normal; }}
+td,th {{ padding: {a.pad}pt; vertical-align: {a.valign}; text-align: left; font-weight: normal; }}
 td.goal {{ width: {a.goal_width}%; }}
 p {{ margin: 0.2em 0; }}
 {STYLES[a.style]}

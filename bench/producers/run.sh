@@ -22,6 +22,11 @@ variants=(
  "none low --table-attr border=1_cellpadding=0_cellspacing=0 --size 9"
  "none low --table-attr border=0_cellpadding=3 --heading half"
  "none low --table-attr border=1_cellpadding=6_cellspacing=2 --label bottom"
+ "none chromium --font IPAexGothic --valign middle"
+ "header-rule chromium --font IPAexMincho --pad 6 --valign bottom"
+ "zebra chromium --font IPAexGothic --valign middle --size 9"
+ "grid chromium --font IPAexMincho --valign bottom"
+ "none chromium --font IPAexMincho --pad 1 --valign bottom"
 )
 for v in "${variants[@]}"; do
   set -- $v
